@@ -30,6 +30,22 @@ public interface ContentStore {
      */
     Object get(String context, String key);
 
+    /**
+     * Loads many values, concurrently where the implementation can (bounded parallelism).
+     *
+     * @param owner names the holder of the artifacts in errors, e.g. {@code "MyFlow/12/train/3 (attempt 0)"}: the
+     *     context of each value is {@code "artifact '<name>' of <owner>"}
+     * @param keys artifact name to content key
+     * @return artifact name to value, in the order of {@code keys}
+     * @throws dev.baton.serialization.CorruptBlobException for a damaged blob
+     * @throws MissingBlobException when a key has no blob
+     */
+    default Map<String, Object> getAll(String owner, Map<String, String> keys) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        keys.forEach((name, key) -> values.put(name, get(artifactContext(name, owner), key)));
+        return values;
+    }
+
     boolean exists(String key);
 
     /** Every stored key. */
@@ -37,4 +53,9 @@ public interface ContentStore {
 
     /** The codec this store encodes with. */
     ArtifactCodec codec();
+
+    /** The error context of an artifact, as {@link #getAll} builds it: {@code "artifact '<name>' of <owner>"}. */
+    static String artifactContext(String artifact, String owner) {
+        return "artifact '" + artifact + "' of " + owner;
+    }
 }

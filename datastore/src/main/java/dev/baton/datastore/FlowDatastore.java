@@ -48,6 +48,39 @@ public interface FlowDatastore extends AutoCloseable {
     /** Reads a task's latest finished attempt (see {@link TaskState}); empty when the task never started. */
     Optional<TaskState> readTask(TaskPath task);
 
+    /**
+     * Loads one artifact of a task's finished attempt, verifying it. Errors name the artifact, the task, the attempt
+     * and the key, e.g. {@code "artifact 'loss' of MyFlow/12/train/3 (attempt 0): no blob with key ..."}.
+     *
+     * @throws dev.baton.flow.ConfigurationException when the attempt holds no artifact of that name (the message
+     *     lists the ones it has) or the task has no finished attempt
+     * @throws MissingBlobException when {@code data.json} names a key that has no blob
+     * @throws dev.baton.serialization.CorruptBlobException when the blob is damaged
+     */
+    default Object loadArtifact(TaskState task, String artifact) {
+        String owner = ownerOf(task);
+        ArtifactRef ref = task.data() == null ? null : task.data().artifacts().get(artifact);
+        if (ref == null) {
+            throw new dev.baton.flow.ConfigurationException("no artifact '" + artifact + "' in " + owner
+                    + (task.data() == null ? ", which recorded no data" : "; it has " + task.data().artifacts().keySet()));
+        }
+        return blobs().get(ContentStore.artifactContext(artifact, owner), ref.key());
+    }
+
+    /**
+     * Names a task's finished attempt in errors: {@code "MyFlow/12/train/3 (attempt 0)"}.
+     *
+     * @throws dev.baton.flow.ConfigurationException when no attempt of the task finished
+     */
+    default String ownerOf(TaskState task) {
+        if (task.finishedAttempt() == null) {
+            throw new dev.baton.flow.ConfigurationException("task " + flowName() + "/" + task.path()
+                    + " has no finished attempt" + task.unfinishedAttempt().map(a -> " (attempt " + a + " started but"
+                    + " never finished: it was killed or is still running)").orElse(""));
+        }
+        return flowName() + "/" + task.path() + " (attempt " + task.finishedAttempt() + ")";
+    }
+
     /** Stores a log of an attempt ({@code stdout} or {@code stderr}). */
     void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content);
 

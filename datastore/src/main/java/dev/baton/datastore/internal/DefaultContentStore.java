@@ -1,0 +1,255 @@
+package dev.baton.datastore.internal;
+
+import dev.baton.datastore.ArtifactRef;
+import dev.baton.datastore.ContentStore;
+import dev.baton.datastore.MissingBlobException;
+import dev.baton.datastore.spi.ObjectNotFoundException;
+import dev.baton.datastore.spi.ObjectStore;
+import dev.baton.flow.BatonException;
+import dev.baton.flow.ConfigurationException;
+import dev.baton.flow.TransientFailureException;
+import dev.baton.serialization.ArtifactCodec;
+import dev.baton.serialization.CorruptBlobException;
+import dev.baton.serialization.EncodedBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The content-addressed blob store of one flow over any {@link ObjectStore}: a blob lives at
+ * {@code <Flow>/data/<key[0:2]>/<key>}.
+ *
+ * <p>{@link #put} encodes into memory up to {@linkplain #DEFAULT_INLINE_LIMIT a limit} and beyond it into a
+ * {@linkplain ObjectStore#stage() staged object} (the key is known only once encoding ends), then publishes it
+ * with put-if-absent semantics: an existing blob is never rewritten, and concurrent writers of one value store it
+ * once. {@link #putAll} and {@link #getAll} run on a bounded pool of daemon threads created on first use and
+ * stopped by {@link #close()}.
+ */
+public final class DefaultContentStore implements ContentStore, AutoCloseable {
+
+    /** Encoded blobs up to this size are buffered in memory and written in one call. */
+    public static final int DEFAULT_INLINE_LIMIT = 1 << 20;
+
+    private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
+
+    private final ObjectStore store;
+    private final String flowName;
+    private final ArtifactCodec codec;
+    private final int parallelism;
+    private final int inlineLimit;
+    private final Object poolLock = new Object();
+    private ExecutorService pool;
+    private boolean closed;
+
+    /**
+     * @param store where blobs go (not closed by this store)
+     * @param flowName the flow whose {@code data/} directory this is
+     * @param codec encodes and verifies values
+     * @param parallelism threads for {@link #putAll} and {@link #getAll}
+     */
+    public DefaultContentStore(ObjectStore store, String flowName, ArtifactCodec codec, int parallelism) {
+        this(store, flowName, codec, parallelism, DEFAULT_INLINE_LIMIT);
+    }
+
+    DefaultContentStore(ObjectStore store, String flowName, ArtifactCodec codec, int parallelism, int inlineLimit) {
+        if (parallelism < 1) {
+            throw new ConfigurationException("datastore parallelism must be at least 1, not " + parallelism);
+        }
+        this.store = store;
+        this.flowName = flowName;
+        this.codec = codec;
+        this.parallelism = parallelism;
+        this.inlineLimit = inlineLimit;
+    }
+
+    /** The default parallelism of {@link #putAll}/{@link #getAll}: {@code min(8, 2 * cores)}. */
+    public static int defaultParallelism() {
+        return Math.min(8, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public ArtifactRef put(String artifact, Object value) {
+        SpillingOutputStream out = new SpillingOutputStream(store, inlineLimit);
+        try {
+            EncodedBlob blob = codec.encode(artifact, value, out);
+            String path = pathOf(blob.key(), "artifact '" + artifact + "'");
+            if (out.spilled()) {
+                out.staged().commitIfAbsent(path);
+            } else {
+                store.writeIfAbsent(path, out.bytes());
+            }
+            return new ArtifactRef(blob.key(), blob.type(), blob.serializedSize());
+        } finally {
+            out.discard();
+        }
+    }
+
+    @Override
+    public Map<String, ArtifactRef> putAll(Map<String, ?> values) {
+        List<String> names = new ArrayList<>(values.keySet());
+        List<Supplier<ArtifactRef>> work = new ArrayList<>(names.size());
+        for (String name : names) {
+            Object value = values.get(name);
+            work.add(() -> put(name, value));
+        }
+        return zip(names, runAll(work));
+    }
+
+    @Override
+    public Object get(String context, String key) {
+        String path = pathOf(key, context);
+        InputStream in;
+        try {
+            in = store.open(path);
+        } catch (ObjectNotFoundException e) {
+            throw new MissingBlobException(context + ": no blob with key " + key + " in the datastore "
+                    + store.root() + " (expected at " + path + "); the blob was deleted or the metadata was copied"
+                    + " without its data: re-run the task that produced it");
+        }
+        try (in) {
+            return codec.decode(context, key, in);
+        } catch (CorruptBlobException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains(context) && message.contains(key)) {
+                throw e;
+            }
+            // the codec saw only the stream: make sure the reader learns which artifact, task and blob it was
+            throw new CorruptBlobException(context + ": blob " + key + " at " + store.root() + "/" + path
+                    + " is damaged (" + message + "); re-run the task that produced it", e);
+        } catch (IOException e) {
+            throw new TransientFailureException(context + ": could not close blob " + key + " in " + store.root()
+                    + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> getAll(String owner, Map<String, String> keys) {
+        List<String> names = new ArrayList<>(keys.keySet());
+        List<Supplier<Object>> work = new ArrayList<>(names.size());
+        for (String name : names) {
+            String key = keys.get(name);
+            work.add(() -> get(ContentStore.artifactContext(name, owner), key));
+        }
+        return zip(names, runAll(work));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return store.exists(pathOf(key, "blob lookup"));
+    }
+
+    @Override
+    public Stream<String> keys() {
+        String data = flowName + "/data";
+        return store.list(data).stream()
+                .flatMap(shard -> store.list(data + "/" + shard).stream())
+                .filter(name -> KEY.matcher(name).matches());
+    }
+
+    @Override
+    public ArtifactCodec codec() {
+        return codec;
+    }
+
+    /** The object path of a blob, {@code <Flow>/data/<key[0:2]>/<key>}. */
+    public String pathOf(String key) {
+        return pathOf(key, "blob");
+    }
+
+    /** Stops the worker threads; calls in flight finish first. */
+    @Override
+    public void close() {
+        synchronized (poolLock) {
+            closed = true;
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
+    }
+
+    private String pathOf(String key, String context) {
+        if (key == null || !KEY.matcher(key).matches()) {
+            throw new MissingBlobException(context + ": '" + key + "' is not a content key (64 lowercase hex digits)"
+                    + " of flow " + flowName + "; the metadata naming it is damaged");
+        }
+        return flowName + "/data/" + key.substring(0, 2) + "/" + key;
+    }
+
+    private static <T> Map<String, T> zip(List<String> names, List<T> values) {
+        Map<String, T> result = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            result.put(names.get(i), values.get(i));
+        }
+        return result;
+    }
+
+    /** Runs the work on the pool (inline when there is only one item or one thread) and returns results in order. */
+    private <T> List<T> runAll(List<Supplier<T>> work) {
+        List<T> results = new ArrayList<>(work.size());
+        if (work.size() <= 1 || parallelism == 1) {
+            for (Supplier<T> item : work) {
+                results.add(item.get());
+            }
+            return results;
+        }
+        ExecutorService executor = pool();
+        List<Future<T>> futures = new ArrayList<>(work.size());
+        try {
+            for (Supplier<T> item : work) {
+                futures.add(executor.submit(item::get));
+            }
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new BatonException("datastore worker failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("interrupted while moving blobs of flow " + flowName, e);
+        } catch (CancellationException e) {
+            throw new TransientFailureException("blob transfer of flow " + flowName + " was cancelled", e);
+        } finally {
+            // on failure, do not leave the rest of a large batch running after the caller has given up
+            for (Future<T> future : futures) {
+                future.cancel(false);
+            }
+        }
+    }
+
+    private ExecutorService pool() {
+        synchronized (poolLock) {
+            if (closed) {
+                throw new IllegalStateException("the content store of flow " + flowName + " is closed");
+            }
+            if (pool == null) {
+                AtomicInteger counter = new AtomicInteger();
+                pool = Executors.newFixedThreadPool(parallelism, runnable -> {
+                    Thread thread = new Thread(runnable, "baton-blobs-" + flowName + "-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+            }
+            return pool;
+        }
+    }
+}

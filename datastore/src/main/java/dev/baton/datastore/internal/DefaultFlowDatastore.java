@@ -1,0 +1,273 @@
+package dev.baton.datastore.internal;
+
+import dev.baton.datastore.ContentStore;
+import dev.baton.datastore.FlowDatastore;
+import dev.baton.datastore.TaskPath;
+import dev.baton.datastore.meta.AttemptRecord;
+import dev.baton.datastore.meta.DoneRecord;
+import dev.baton.datastore.meta.RunRecord;
+import dev.baton.datastore.meta.TaskData;
+import dev.baton.datastore.meta.TaskState;
+import dev.baton.datastore.spi.ObjectNotFoundException;
+import dev.baton.datastore.spi.ObjectStore;
+import dev.baton.flow.ConfigurationException;
+import dev.baton.flow.TransientFailureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The datastore of one flow over any {@link ObjectStore}, with the layout of DESIGN.md:
+ * <pre>
+ * &lt;Flow&gt;/data/&lt;key[0:2]&gt;/&lt;key&gt;
+ * &lt;Flow&gt;/&lt;run&gt;/_run.json
+ * &lt;Flow&gt;/&lt;run&gt;/&lt;step&gt;/&lt;task&gt;/&lt;attempt&gt;.attempt.json|.data.json|.done.json|.stdout|.stderr
+ * </pre>
+ * Metadata is JSON ({@link MetadataJson}). Owns (and closes) the object store and the content store.
+ */
+public final class DefaultFlowDatastore implements FlowDatastore {
+
+    static final String DATA_DIR = "data";
+    static final String RUN_FILE = "_run.json";
+    private static final Pattern ATTEMPT_FILE = Pattern.compile("(0|[1-9][0-9]{0,8})\\.(attempt|data|done)\\.json");
+
+    /** Numeric ids (task ids, run ids) in numeric order, then everything else by name: {@code 2 < 10 < a}. */
+    static final Comparator<String> NATURAL = (a, b) -> {
+        boolean an = isNumber(a);
+        boolean bn = isNumber(b);
+        if (an && bn) {
+            return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+        }
+        return an ? -1 : bn ? 1 : a.compareTo(b);
+    };
+
+    private final ObjectStore store;
+    private final String flowName;
+    private final DefaultContentStore blobs;
+
+    /**
+     * @param store the storage; closed with this datastore
+     * @param flowName the flow, the first path segment of everything stored here
+     * @param blobs the content store of this flow over the same {@code store}; closed with this datastore
+     */
+    public DefaultFlowDatastore(ObjectStore store, String flowName, DefaultContentStore blobs) {
+        checkName("flow name", flowName);
+        this.store = store;
+        this.flowName = flowName;
+        this.blobs = blobs;
+    }
+
+    @Override
+    public String flowName() {
+        return flowName;
+    }
+
+    @Override
+    public String root() {
+        return store.root();
+    }
+
+    @Override
+    public ContentStore blobs() {
+        return blobs;
+    }
+
+    /** The storage under this datastore. */
+    public ObjectStore objectStore() {
+        return store;
+    }
+
+    @Override
+    public void writeRun(RunRecord run) {
+        checkName("run id", run.runId());
+        store.write(runPath(run.runId()), MetadataJson.write(run));
+    }
+
+    @Override
+    public Optional<RunRecord> readRun(String runId) {
+        checkName("run id", runId);
+        String path = runPath(runId);
+        return store.read(path).map(json -> MetadataJson.read(json, RunRecord.class, where(path)));
+    }
+
+    @Override
+    public List<String> runIds() {
+        List<String> runs = new ArrayList<>();
+        for (String name : store.list(flowName)) {
+            // data/ holds the blobs; everything else at this level is a run
+            if (!name.equals(DATA_DIR)) {
+                runs.add(name);
+            }
+        }
+        return runs;
+    }
+
+    @Override
+    public List<String> steps(String runId) {
+        checkName("run id", runId);
+        List<String> steps = new ArrayList<>();
+        for (String name : store.list(flowName + "/" + runId)) {
+            // step names are Java identifiers: a name with a dot is a run-level file such as _run.json
+            if (name.indexOf('.') < 0) {
+                steps.add(name);
+            }
+        }
+        return steps;
+    }
+
+    @Override
+    public List<String> tasks(String runId, String step) {
+        checkName("run id", runId);
+        checkName("step", step);
+        List<String> tasks = new ArrayList<>(store.list(flowName + "/" + runId + "/" + step));
+        tasks.sort(NATURAL);
+        return tasks;
+    }
+
+    @Override
+    public void writeAttempt(TaskPath task, AttemptRecord attempt) {
+        store.write(attemptPath(task, attempt.attempt(), "attempt.json"), MetadataJson.write(attempt));
+    }
+
+    @Override
+    public void writeData(TaskPath task, int attempt, TaskData data) {
+        store.write(attemptPath(task, attempt, "data.json"), MetadataJson.write(data));
+    }
+
+    @Override
+    public void writeDone(TaskPath task, int attempt, DoneRecord done) {
+        if (done.attempt() != attempt) {
+            throw new IllegalArgumentException("done record of attempt " + done.attempt() + " written as attempt "
+                    + attempt + " of " + flowName + "/" + task);
+        }
+        store.write(attemptPath(task, attempt, "done.json"), MetadataJson.write(done));
+    }
+
+    @Override
+    public Optional<TaskState> readTask(TaskPath task) {
+        String dir = taskDir(task);
+        // one listing tells every attempt's state; only the chosen attempt's files are then read
+        TreeSet<Integer> started = new TreeSet<>();
+        TreeSet<Integer> finished = new TreeSet<>();
+        TreeSet<Integer> withData = new TreeSet<>();
+        for (String name : store.list(dir)) {
+            Matcher m = ATTEMPT_FILE.matcher(name);
+            if (!m.matches()) {
+                continue;
+            }
+            int attempt = Integer.parseInt(m.group(1));
+            switch (m.group(2)) {
+                case "attempt" -> started.add(attempt);
+                case "done" -> finished.add(attempt);
+                default -> withData.add(attempt);
+            }
+        }
+        if (started.isEmpty() && finished.isEmpty()) {
+            return Optional.empty();
+        }
+        if (finished.isEmpty()) {
+            AttemptRecord latest = readJson(dir, started.last(), "attempt.json", AttemptRecord.class);
+            return Optional.of(new TaskState(task, List.copyOf(started), null, latest, null, null));
+        }
+        int chosen = finished.last();
+        AttemptRecord attempt = started.contains(chosen)
+                ? readJson(dir, chosen, "attempt.json", AttemptRecord.class) : null;
+        TaskData data = withData.contains(chosen) ? readJson(dir, chosen, "data.json", TaskData.class) : null;
+        DoneRecord done = readJson(dir, chosen, "done.json", DoneRecord.class);
+        return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt, data, done));
+    }
+
+    @Override
+    public void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content) {
+        String path = attemptPath(task, attempt, stream.suffix());
+        // logs stream through a staged object (they may be large); a re-run of the same attempt replaces them
+        store.delete(path);
+        try (ObjectStore.Staged staged = store.stage()) {
+            content.transferTo(staged.out());
+            staged.commitIfAbsent(path);
+        } catch (IOException e) {
+            throw new TransientFailureException("cannot store the " + stream.suffix() + " of " + flowName + "/" + task
+                    + " (attempt " + attempt + ") in " + store.root() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public Optional<InputStream> openLog(TaskPath task, int attempt, LogStream stream) {
+        try {
+            return Optional.of(store.open(attemptPath(task, attempt, stream.suffix())));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            blobs.close();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FlowDatastore[" + flowName + " @ " + store.root() + "]";
+    }
+
+    private <T> T readJson(String dir, int attempt, String suffix, Class<T> type) {
+        String path = dir + "/" + attempt + "." + suffix;
+        byte[] json = store.read(path).orElseThrow(() -> new TransientFailureException(
+                "metadata " + where(path) + " was listed but has vanished; it is being rewritten: read the task again"));
+        return MetadataJson.read(json, type, where(path));
+    }
+
+    private String where(String path) {
+        return path + " in datastore " + store.root();
+    }
+
+    private String runPath(String runId) {
+        return flowName + "/" + runId + "/" + RUN_FILE;
+    }
+
+    private String taskDir(TaskPath task) {
+        if (task.runId().equals(DATA_DIR)) {
+            throw new ConfigurationException("'" + DATA_DIR + "' cannot be a run id: it names the blob directory");
+        }
+        return flowName + "/" + task.runId() + "/" + task.step() + "/" + task.taskId();
+    }
+
+    private String attemptPath(TaskPath task, int attempt, String suffix) {
+        if (attempt < 0) {
+            throw new IllegalArgumentException("negative attempt " + attempt + " of " + flowName + "/" + task);
+        }
+        return taskDir(task) + "/" + attempt + "." + suffix;
+    }
+
+    private static void checkName(String what, String value) {
+        if (value == null || value.isEmpty() || value.contains("/") || value.equals(".") || value.equals("..")) {
+            throw new ConfigurationException("invalid " + what + " '" + value + "': it must be a non-empty name"
+                    + " without '/'");
+        }
+        if (what.equals("run id") && value.equals(DATA_DIR)) {
+            throw new ConfigurationException("'" + DATA_DIR + "' cannot be a run id: it names the blob directory");
+        }
+    }
+
+    private static boolean isNumber(String s) {
+        if (s.isEmpty() || (s.length() > 1 && s.charAt(0) == '0')) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
