@@ -1,0 +1,270 @@
+package dev.baton.datastore.internal.s3;
+
+import dev.baton.datastore.spi.ObjectStore;
+import dev.baton.flow.BatonException;
+import dev.baton.flow.TransientFailureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * A staged S3 object: bytes spool in memory up to one part, then to a temporary file; the commit HEADs the
+ * final key (content-addressed: an existing object has these very bytes) and sends one PUT for a small object
+ * or a multipart upload whose parts go up in parallel, read straight from the spool file. Memory stays bounded
+ * by one part whatever the object's size.
+ */
+final class S3StagedObject implements ObjectStore.Staged {
+    private static final Logger LOG = LoggerFactory.getLogger(S3StagedObject.class);
+    private static final int MAX_PARTS = 10_000;
+    private static final String OCTETS = "application/octet-stream";
+
+    private final S3ObjectStore store;
+    private final Spool spool;
+    private boolean finished;
+
+    S3StagedObject(S3ObjectStore store) {
+        this.store = store;
+        this.spool = new Spool(Math.toIntExact(store.settings().partSize()), store.settings().spoolDir().orElse(null));
+    }
+
+    @Override
+    public OutputStream out() {
+        return spool;
+    }
+
+    @Override
+    public boolean commitIfAbsent(String path) {
+        if (finished) {
+            throw new IllegalStateException("staged object already committed or closed; cannot commit it as " + path);
+        }
+        String key = store.key(path);
+        try {
+            spool.finish();
+            if (spool.file == null) {
+                return store.putIfAbsent(key, spool.buffer, spool.count, true);
+            }
+            if (store.existsKey(key)) {
+                return false;
+            }
+            uploadMultipart(key);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            throw S3Errors.translate("write", store.settings().bucket(), key, e);
+        } finally {
+            close();
+        }
+    }
+
+    private void uploadMultipart(String key) {
+        String bucket = store.settings().bucket();
+        long size = spool.size;
+        long partSize = Math.max(store.settings().partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
+        int parts = Math.toIntExact((size + partSize - 1) / partSize);
+        String uploadId = store.client().createMultipartUpload(store.createMultipart(key).build()).uploadId();
+        List<Future<CompletedPart>> futures = new ArrayList<>(parts);
+        try {
+            Path file = spool.file;
+            for (int i = 0; i < parts; i++) {
+                int number = i + 1;
+                long offset = i * partSize;
+                long length = Math.min(partSize, size - offset);
+                futures.add(store.transfers().submit(() -> {
+                    UploadPartRequest request = UploadPartRequest.builder()
+                            .bucket(bucket)
+                            .key(key)
+                            .uploadId(uploadId)
+                            .partNumber(number)
+                            .contentLength(length)
+                            .build();
+                    RequestBody body = RequestBody.fromContentProvider(
+                            () -> new FileRange(file, offset, length), length, OCTETS);
+                    UploadPartResponse r = store.client().uploadPart(request, body);
+                    return CompletedPart.builder().partNumber(number).eTag(r.eTag()).build();
+                }));
+            }
+            List<CompletedPart> completed = new ArrayList<>(parts);
+            for (Future<CompletedPart> f : futures) {
+                completed.add(await(f, key));
+            }
+            store.client().completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(completed)));
+        } catch (RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            try {
+                store.client().abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    private static CompletedPart await(Future<CompletedPart> f, String key) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("interrupted while uploading " + key, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new BatonException("part upload of " + key + " failed: " + cause, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        spool.discard();
+    }
+
+    /** An output stream that keeps up to {@code limit} bytes in memory, then moves everything to a file. */
+    private static final class Spool extends OutputStream {
+        private final int limit;
+        private final Path directory;
+        private byte[] buffer = new byte[8192];
+        private int count;
+        private Path file;
+        private OutputStream fileOut;
+        private long size;
+        private boolean done;
+
+        Spool(int limit, Path directory) {
+            this.limit = limit;
+            this.directory = directory;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                throw new IOException("staged object is already committed or closed");
+            }
+            if (fileOut == null && (long) count + len > limit) {
+                spill();
+            }
+            if (fileOut != null) {
+                fileOut.write(b, off, len);
+            } else {
+                if (count + len > buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(count + len, buffer.length * 2)));
+                }
+                System.arraycopy(b, off, buffer, count, len);
+                count += len;
+            }
+            size += len;
+        }
+
+        private void spill() throws IOException {
+            file = directory == null
+                    ? Files.createTempFile("baton-s3-", ".spool")
+                    : Files.createTempFile(Files.createDirectories(directory), "baton-s3-", ".spool");
+            fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            fileOut.write(buffer, 0, count);
+            buffer = null;
+            count = 0;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (fileOut != null) {
+                fileOut.flush();
+            }
+        }
+
+        /** The caller's closing of {@link #out()} is harmless: the bytes stay staged until commit or close. */
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        void finish() throws IOException {
+            done = true;
+            if (fileOut != null) {
+                fileOut.close();
+            }
+        }
+
+        void discard() {
+            done = true;
+            buffer = null;
+            try {
+                if (fileOut != null) {
+                    fileOut.close();
+                }
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                LOG.warn("could not delete the spool file {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    /** {@code length} bytes of a file from {@code offset}: one multipart part, re-readable on retry. */
+    private static final class FileRange extends InputStream {
+        private final FileChannel channel;
+        private long position;
+        private final long end;
+
+        FileRange(Path file, long offset, long length) {
+            try {
+                this.channel = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the spool file " + file, e);
+            }
+            this.position = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (position >= end) {
+                return -1;
+            }
+            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}
