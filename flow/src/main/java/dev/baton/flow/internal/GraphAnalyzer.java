@@ -57,6 +57,15 @@ final class GraphAnalyzer {
     private final Set<String> mismatchReported = new HashSet<>();
     /** Splits named in a reported nesting problem; their own checks would only repeat it. */
     private final Set<String> confused = new HashSet<>();
+    /**
+     * Steps whose transition is unusable or names a step it cannot go to (already reported). What follows them is
+     * unknown, so reachability and join completeness are not judged when one of them is reachable.
+     */
+    private final Set<String> broken = new HashSet<>();
+    /** Stack-dependent problems, reported after the walk so that consequences of an earlier one are left out. */
+    private final Map<String, String> stackProblems = new LinkedHashMap<>();
+    /** Steps at or after a reported stack problem: their stacks are not meaningful. */
+    private final Set<String> tainted = new HashSet<>();
 
     private GraphAnalyzer(String flowName, Map<String, DeclaredStep> steps, ErrorSink errors) {
         this.flowName = flowName;
@@ -100,12 +109,19 @@ final class GraphAnalyzer {
     private void collectEdges() {
         for (DeclaredStep step : steps.values()) {
             List<String> valid = new ArrayList<>();
-            if (step.transition() != null) {
+            if (step.transition() == null) {
+                broken.add(step.name());
+            } else {
                 for (String target : step.transition().targets()) {
                     if (!steps.containsKey(target)) {
+                        broken.add(step.name());
+                        if (target.equals("end")) {
+                            continue; // the missing end is reported once, not at every step that goes there
+                        }
                         errors.add(step.name(), "goes to '" + target + "', which is not a step of " + flowName
                                 + suggestion(target) + ": fix the name or add a @Step method " + target + "()");
                     } else if (target.equals("start")) {
+                        broken.add(step.name());
                         errors.add(step.name(), "goes to start, but start must have no incoming transitions"
                                 + " (it runs once, first): point it at another step");
                     } else {
@@ -172,6 +188,9 @@ final class GraphAnalyzer {
                     queue.add(v);
                 }
             }
+        }
+        if (reachable.stream().anyMatch(broken::contains)) {
+            return; // steps after a broken transition look unreachable only because of it
         }
         for (String name : steps.keySet()) {
             if (!seen.contains(name)) {
@@ -344,13 +363,37 @@ final class GraphAnalyzer {
                 }
             }
         }
+        reportStackProblems();
+    }
+
+    /**
+     * Reports the stack problems in graph order, leaving out those that lie after one already reported: once a
+     * path carries the wrong splits, every step after it would complain about the same mistake.
+     */
+    private void reportStackProblems() {
+        List<String> order = graphOrder();
+        List<String> at = new ArrayList<>(stackProblems.keySet());
+        at.sort(Comparator.comparing(order::indexOf));
+        for (String v : at) {
+            if (tainted.contains(v)) {
+                continue;
+            }
+            errors.add(v, stackProblems.get(v));
+            Deque<String> queue = new ArrayDeque<>(List.of(v));
+            while (!queue.isEmpty()) {
+                String u = queue.poll();
+                if (tainted.add(u)) {
+                    queue.addAll(targets(u));
+                }
+            }
+        }
     }
 
     /** The stack after join {@code v} closes the innermost split of {@code base}, arriving from {@code u}. */
     private List<Frame> enterJoin(String u, String v, List<Frame> base) {
         if (base.isEmpty()) {
             if (mismatchReported.add(v)) {
-                errors.add(v, "is a join (it takes Inputs) but no split is open when " + u + " goes to it:"
+                stackProblems.put(v, "is a join (it takes Inputs) but no split is open when " + u + " goes to it:"
                         + " a join closes a branch, foreach or numParallel split; remove the Inputs parameter"
                         + " or add the split before it");
             }
@@ -372,7 +415,7 @@ final class GraphAnalyzer {
         if (previous != null && !previous.equals(top.split()) && mismatchReported.add(v)) {
             confused.add(previous);
             confused.add(top.split());
-            errors.add(v, "join " + v + " closes split " + previous + " (coming from " + firstFrom.get(v)
+            stackProblems.put(v, "join " + v + " closes split " + previous + " (coming from " + firstFrom.get(v)
                     + ") and split " + top.split() + " (coming from " + u + "): a join closes the innermost open"
                     + " split only; give " + top.split() + " its own join (nesting mismatch)");
         }
@@ -389,14 +432,14 @@ final class GraphAnalyzer {
                 continue;
             }
             if (a.split().equals(b.split()) && !steps.get(v).join()) {
-                errors.add(v, "branches " + a.branch() + " and " + b.branch() + " of split " + a.split()
+                stackProblems.put(v, "branches " + a.branch() + " and " + b.branch() + " of split " + a.split()
                         + " meet at " + v + ", which is not a join: make " + v + " a join (add an Inputs<"
                         + flowName + "> parameter) or join the branches before it");
                 return;
             }
             break;
         }
-        errors.add(v, "is reached from " + u1 + " " + describe(s1) + " and from " + u2 + " " + describe(s2)
+        stackProblems.put(v, "is reached from " + u1 + " " + describe(s1) + " and from " + u2 + " " + describe(s2)
                 + ": paths can only meet inside the same splits; close each split with its join before the paths"
                 + " meet (nesting mismatch)");
     }
@@ -412,7 +455,7 @@ final class GraphAnalyzer {
     }
 
     private void checkSplits() {
-        boolean broken = reachable.stream().anyMatch(s -> steps.get(s).transition() == null);
+        boolean broken = reachable.stream().anyMatch(this.broken::contains);
         for (String s : reachable) {
             Transition t = steps.get(s).transition();
             SplitKind kind = splitKind(t);
@@ -421,7 +464,9 @@ final class GraphAnalyzer {
             }
             List<String> joins = closesSplit.entrySet().stream().filter(e -> e.getValue().equals(s))
                     .map(Map.Entry::getKey).sorted(Comparator.comparing(reachable::indexOf)).toList();
-            Map<String, String> leaked = leaks.getOrDefault(s, Map.of());
+            Map<String, String> leaked = new java.util.TreeMap<>(Comparator.comparing(t.targets()::indexOf));
+            leaked.putAll(leaks.getOrDefault(s, Map.of()));
+            leaked.values().removeIf(tainted::contains);
             if (!leaked.isEmpty()) {
                 String what = kind == SplitKind.BRANCH
                         ? "branch" + (leaked.size() > 1 ? "es " : " ") + String.join(", ", leaked.keySet())
@@ -429,7 +474,7 @@ final class GraphAnalyzer {
                 errors.add(s, "split " + s + " never reaches a join: " + what + " reach end (from "
                         + String.join(", ", new LinkedHashSet<>(leaked.values())) + ") without one; add a join"
                         + " (a step with an Inputs<" + flowName + "> parameter) where its branches meet");
-            } else if (joins.isEmpty() && !broken) {
+            } else if (joins.isEmpty() && !broken && !leaks.containsKey(s)) {
                 errors.add(s, "split " + s + " never reaches a join: add a join (a step with an Inputs<" + flowName
                         + "> parameter) where its branches meet");
             }
