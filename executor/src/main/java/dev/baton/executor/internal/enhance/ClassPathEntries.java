@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipFile;
 
 /**
  * The user's {@code --classpath} entries: directories and jars (a trailing {@code *} stands for every jar in a
@@ -79,7 +80,8 @@ final class ClassPathEntries implements Closeable {
 
     private static Jar jar(Path p) {
         try {
-            return new Jar(new JarFile(p.toFile()), url(p));
+            // versioned: a multi-release jar serves the classes for this JVM, as the application loader would
+            return new Jar(new JarFile(p.toFile(), true, ZipFile.OPEN_READ, Runtime.version()), url(p));
         } catch (IOException e) {
             throw new ConfigurationException("--classpath entry " + p + " is neither a directory nor a readable jar: "
                     + e.getMessage(), e);

@@ -1,0 +1,62 @@
+package dev.baton.executor.internal.enhance;
+
+import dev.baton.executor.internal.enhance.fixtures.LoopFlow;
+import dev.baton.flow.FlowSpec;
+import dev.baton.flow.internal.FlowSpecAccess;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Arrays;
+
+/**
+ * Not a test: a quick timing of enhanced vs plain artifact field access for the report (speed belongs in
+ * benchmarks, not in unit tests). Run from the module with the test class path, e.g.
+ * {@code java -cp target/test-classes:target/classes:<deps> dev.baton.executor.internal.enhance.EnhancedReadTiming}.
+ */
+public final class EnhancedReadTiming {
+    private EnhancedReadTiming() {}
+
+    public static void main(String[] args) throws Throwable {
+        Class<? extends FlowSpec> plain = LoopFlow.class;
+        Class<? extends FlowSpec> enhanced = FlowClassLoading.enhance(LoopFlow.class);
+        int instances = 1_000;
+        int rounds = 100_000;
+        for (String kind : new String[] {"sumOne", "sumMany", "writeMany"}) {
+            for (Class<? extends FlowSpec> c : java.util.List.of(plain, enhanced)) {
+                FlowSpec[] flows = new FlowSpec[instances];
+                for (int i = 0; i < instances; i++) {
+                    flows[i] = c.getDeclaredConstructor().newInstance();
+                    if (c == enhanced) {
+                        FlowSpecAccess.bind(flows[i], new RecordingContext());
+                        FieldAccess.of(c).setLoaded(flows[i], "value", 3L); // steady state: already loaded
+                    }
+                }
+                MethodHandle mh = handle(c, kind);
+                long ops = (long) instances * rounds;
+                double[] nsPerOp = new double[10];
+                for (int i = 0; i < nsPerOp.length; i++) {
+                    long t0 = System.nanoTime();
+                    long r = kind.equals("sumOne") ? (long) mh.invokeExact(flows[0], (int) ops)
+                            : (long) mh.invokeExact(flows, rounds);
+                    nsPerOp[i] = (System.nanoTime() - t0) / (double) ops;
+                    if (r == 42) {
+                        System.out.print(""); // keep r alive
+                    }
+                }
+                double[] measured = Arrays.copyOfRange(nsPerOp, 5, 10); // first 5: warm-up
+                Arrays.sort(measured);
+                System.out.printf("%-9s %-8s median %.3f ns/access (min %.3f)%n", kind,
+                        c == plain ? "plain" : "enhanced", measured[2], measured[0]);
+            }
+        }
+    }
+
+    private static MethodHandle handle(Class<?> c, String kind) throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        if (kind.equals("sumOne")) {
+            return lookup.findStatic(c, kind, MethodType.methodType(long.class, c, int.class))
+                    .asType(MethodType.methodType(long.class, FlowSpec.class, int.class));
+        }
+        return lookup.findStatic(c, kind, MethodType.methodType(long.class, FlowSpec[].class, int.class));
+    }
+}
