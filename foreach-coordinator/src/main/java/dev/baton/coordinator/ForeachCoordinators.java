@@ -39,9 +39,8 @@ public final class ForeachCoordinators {
      * throttling, as the SDK's default strategy does.
      */
     public static ForeachCoordinator dynamoDb(DynamoDbClient client, DynamoDbConfig config) {
-        return new DynamoDbForeachCoordinator(client, false, config, "client " + client.serviceClientConfiguration()
-                .endpointOverride().map(Object::toString).orElse(client.serviceClientConfiguration().region()
-                        .toString()), Clock.systemUTC());
+        return new DynamoDbForeachCoordinator(client, false, config, DynamoDbClients.describe(client),
+                Clock.systemUTC());
     }
 
     /**
@@ -54,9 +53,8 @@ public final class ForeachCoordinators {
      */
     public static boolean createDynamoDbTable(DynamoDbClient client, String table) {
         DynamoDbConfig checked = DynamoDbConfig.of(table);
-        String where = client.serviceClientConfiguration().endpointOverride().map(u -> "endpoint " + u)
-                .orElse("region " + client.serviceClientConfiguration().region());
-        return DynamoDbTables.create(client, checked.table(), where) == DynamoDbTables.Outcome.CREATED;
+        return DynamoDbTables.create(client, checked.table(), DynamoDbClients.describe(client))
+                == DynamoDbTables.Outcome.CREATED;
     }
 
     /**

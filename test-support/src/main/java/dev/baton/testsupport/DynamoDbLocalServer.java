@@ -32,16 +32,19 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * }
  * }</pre>
  *
- * <p>Gotchas it handles: DynamoDB Local 2.x sends telemetry (and writes {@code dynamodb-local-metadata.json} into
+ * <p>Gotchas it handles: access key ids must be alphanumeric; DynamoDB Local 2.x sends telemetry (and writes {@code dynamodb-local-metadata.json} into
  * the working directory) unless told not to; without {@code -sharedDb} it keeps one database per access key and
  * region, so a child process with other credentials would see no tables. Don't test TTL expiry against it: it
  * deletes expired items late or never.
  */
 public final class DynamoDbLocalServer implements AutoCloseable {
-    /** The access key id clients sign with (DynamoDB Local accepts any). */
-    public static final String ACCESS_KEY = "baton-test";
-    /** The secret key clients sign with. */
-    public static final String SECRET_KEY = "baton-test-secret";
+    /**
+     * The access key id clients sign with. DynamoDB Local 2.x accepts any key made of letters and digits only
+     * (with a '-' it answers UnrecognizedClientException).
+     */
+    public static final String ACCESS_KEY = "batontest";
+    /** The secret key clients sign with (not checked). */
+    public static final String SECRET_KEY = "batontestsecret";
     /** The region clients sign for. */
     public static final String REGION = "us-east-1";
 

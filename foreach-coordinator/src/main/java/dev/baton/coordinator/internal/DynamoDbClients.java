@@ -33,6 +33,11 @@ public final class DynamoDbClients {
      * {@code env}, else the SDK's own resolution (which reads {@code AWS_ENDPOINT_URL_DYNAMODB}).
      */
     public static Resolved create(DynamoDbConfig config, UnaryOperator<String> env) {
+        return create(config, env, retryStrategy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(20)));
+    }
+
+    /** As {@link #create(DynamoDbConfig, UnaryOperator)} with another retry strategy (tests use short delays). */
+    static Resolved create(DynamoDbConfig config, UnaryOperator<String> env, StandardRetryStrategy retry) {
         URI endpoint = config.endpoint();
         if (endpoint == null) {
             String fromEnv = env.apply(ENDPOINT_ENV);
@@ -48,8 +53,7 @@ public final class DynamoDbClients {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(region)
                 .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(o -> o.retryStrategy(retryStrategy(Duration.ofMillis(100),
-                        Duration.ofSeconds(1), Duration.ofSeconds(20))));
+                .overrideConfiguration(o -> o.retryStrategy(retry));
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
@@ -86,5 +90,16 @@ public final class DynamoDbClients {
                 .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBase, max))
                 .circuitBreakerEnabled(false)
                 .build();
+    }
+
+    /** How messages describe where a caller-supplied client points: its endpoint override, else its region. */
+    public static String describe(DynamoDbClient client) {
+        try {
+            var configuration = client.serviceClientConfiguration();
+            return configuration.endpointOverride().map(u -> "endpoint " + u)
+                    .orElseGet(() -> "region " + configuration.region());
+        } catch (UnsupportedOperationException e) {
+            return "the supplied client";   // a custom or embedded client that does not expose its configuration
+        }
     }
 }
