@@ -85,9 +85,12 @@ public final class TaskHandle {
         return status() == TaskStatus.SUCCEEDED;
     }
 
-    /** True once nothing more will happen to the task's latest attempt. */
+    /**
+     * True when the task's latest attempt recorded how it ended (success or failure); false while it runs and
+     * for an attempt that was killed without a trace ({@link TaskStatus#KILLED}).
+     */
     public boolean finished() {
-        return status().terminal();
+        return status().recordedEnd();
     }
 
     /** The latest attempt's number: the one {@link #status()} describes. */

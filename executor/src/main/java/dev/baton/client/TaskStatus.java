@@ -22,9 +22,9 @@ public enum TaskStatus {
     /** The attempt started and never recorded an outcome, and its run has ended: it was killed (kill -9, OOM). */
     KILLED;
 
-    /** True once nothing more will happen to this attempt. */
-    public boolean terminal() {
-        return this != RUNNING_OR_KILLED;
+    /** True when the attempt recorded how it ended ({@code done.json}); false for the two "never ended" states. */
+    public boolean recordedEnd() {
+        return this != RUNNING_OR_KILLED && this != KILLED;
     }
 
     static TaskStatus of(DoneRecord.Outcome outcome) {
