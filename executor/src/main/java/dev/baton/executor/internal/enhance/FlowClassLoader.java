@@ -32,6 +32,21 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
         registerAsParallelCapable();
     }
 
+    /** Where Baton's runtime classes were loaded from (directories in a build, one fat jar in a release). */
+    private static final Set<String> RUNTIME_LOCATIONS = runtimeLocations(dev.baton.flow.FlowSpec.class,
+            FlowClassLoader.class, dev.baton.serialization.ArtifactCodec.class);
+
+    private static Set<String> runtimeLocations(Class<?>... runtimeClasses) {
+        Set<String> locations = new LinkedHashSet<>();
+        for (Class<?> c : runtimeClasses) {
+            CodeSource source = c.getProtectionDomain().getCodeSource();
+            if (source != null && source.getLocation() != null) {
+                locations.add(source.getLocation().toString());
+            }
+        }
+        return Set.copyOf(locations);
+    }
+
     private final ClassPathEntries entries;
     private final ClassIndex index;
     private final LoadingPolicy policy;
@@ -102,10 +117,23 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
             return define(name, internal, local.bytes(), local.location());
         }
         URL fromParent = getParent().getResource(internal + ".class");
-        if (fromParent != null && shouldRedefine(internal)) {
+        if (fromParent != null && !isBatonRuntime(internal, fromParent) && shouldRedefine(internal)) {
             return define(name, internal, parentBytes(internal), codeSourceOf(fromParent, internal + ".class"));
         }
         return getParent().loadClass(name);
+    }
+
+    /**
+     * A class of Baton's own runtime (shipped where the flow API or this package is), which a user package under
+     * {@code dev.baton} (e.g. a test flow in {@code dev.baton.client}) must not pull into this loader. The examples
+     * ship in the same fat jar but are user code.
+     */
+    private static boolean isBatonRuntime(String internal, URL resource) {
+        if (!internal.startsWith("dev/baton/") || internal.startsWith("dev/baton/examples/")) {
+            return false;
+        }
+        URL location = codeSourceOf(resource, internal + ".class");
+        return location != null && RUNTIME_LOCATIONS.contains(location.toString());
     }
 
     /** Rule 4 of {@link LoadingPolicy}, for a class the parent can provide. */

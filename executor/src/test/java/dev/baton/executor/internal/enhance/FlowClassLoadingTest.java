@@ -19,6 +19,7 @@ import dev.baton.executor.internal.enhance.fixtures.base.BaseFlow;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
 import dev.baton.flow.Inputs;
+import dev.baton.serialization.EncodedBlob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URL;
@@ -82,6 +83,15 @@ class FlowClassLoadingTest {
                         public int twice() { return DefaultHelper.sum(this, this); }
                     }
                     """,
+            "dev/baton/serialization/NeighbourFlow.java", """
+                    package dev.baton.serialization;
+
+                    import dev.baton.flow.FlowSpec;
+
+                    public class NeighbourFlow extends FlowSpec {
+                        public Class<?> runtimeClass() { return EncodedBlob.class; }
+                    }
+                    """,
             "DefaultHelper.java", """
                     final class DefaultHelper {
                         static int sum(DefaultFlow a, DefaultFlow b) { return a.x + b.x; }
@@ -98,7 +108,7 @@ class FlowClassLoadingTest {
         Path src = Files.createDirectories(temp.resolve("src"));
         classes = Files.createDirectories(temp.resolve("classes"));
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(), "-cp",
-                Path.of(codeSource(FlowSpec.class)).toString()));
+                Path.of(codeSource(FlowSpec.class)) + java.io.File.pathSeparator + Path.of(codeSource(EncodedBlob.class))));
         for (Map.Entry<String, String> e : SOURCES.entrySet()) {
             Path file = src.resolve(e.getKey());
             Files.createDirectories(file.getParent());
@@ -226,6 +236,20 @@ class FlowClassLoadingTest {
         assertSame(Kryo.class, loader.loadClass(Kryo.class.getName()), "libraries stay shared");
         assertSame(ClassReader.class, loader.loadClass(ClassReader.class.getName()));
         assertSame(FlowClassLoadingTest.class, loader.loadClass(FlowClassLoadingTest.class.getName()));
+    }
+
+    @Test
+    void aFlowInARuntimePackageDoesNotPullTheRuntimeIntoItsLoader() throws Exception {
+        Class<? extends FlowSpec> fromEntries =
+                FlowClassLoading.load("dev.baton.serialization.NeighbourFlow", List.of(classes), testLoader());
+        assertSame(EncodedBlob.class, call(Reflect.newFlow(fromEntries), "runtimeClass"));
+
+        try (URLClassLoader app = new URLClassLoader(new URL[] {classes.toUri().toURL()}, testLoader())) {
+            Class<? extends FlowSpec> fromParent =
+                    FlowClassLoading.load("dev.baton.serialization.NeighbourFlow", List.of(), app);
+            assertTrue(FlowClassLoading.isEnhanced(fromParent));
+            assertSame(EncodedBlob.class, call(Reflect.newFlow(fromParent), "runtimeClass"));
+        }
     }
 
     @Test
