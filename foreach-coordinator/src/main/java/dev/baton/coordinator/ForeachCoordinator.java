@@ -24,9 +24,11 @@ public interface ForeachCoordinator extends AutoCloseable {
 
     /**
      * Registers that the branch with foreach {@code index} of the split reached the join as task
-     * {@code taskPathspec}. Idempotent; a retried or duplicated registration never double-counts. Registering a
-     * different task for an index already registered replaces it only if {@code taskPathspec} is a later
-     * attempt of the same branch; implementations keep the latest registration per index.
+     * {@code taskPathspec}. Idempotent; a retried or duplicated registration never double-counts: there is one
+     * registration per index, and the latest one written wins (a branch re-run as another task replaces its
+     * earlier registration). Indices are checked against the cardinality when the join reads them.
+     *
+     * @throws IllegalArgumentException when {@code index} is negative or a pathspec is blank or over 1,024 bytes
      */
     void registerBranch(String splitPathspec, int index, String taskPathspec);
 
@@ -38,11 +40,17 @@ public interface ForeachCoordinator extends AutoCloseable {
      */
     List<String> joinInputs(String splitPathspec);
 
-    /** Records the case a switch task chose (its target step). Idempotent for the same case. */
+    /**
+     * Records the case a switch task chose (its target step). Idempotent for the same case.
+     *
+     * @throws CoordinatorException when a different case is already recorded for the task
+     */
     void recordSwitch(String switchPathspec, String chosenStep);
 
+    /** The step the switch task chose, read consistently, or empty when it has not recorded one. */
     Optional<String> switchChoice(String switchPathspec);
 
+    /** Releases the coordinator's connections (a client it created); records stay. */
     @Override
     void close();
 }

@@ -20,7 +20,8 @@ public class IncompleteJoinException extends TransientFailureException {
                 : missing.subList(0, 20).toString().replace("]", ", ...]");
     }
 
+    /** The foreach indices with no registration, ascending (empty after deserialization). */
     public List<Integer> missing() {
-        return missing;
+        return missing == null ? List.of() : missing;
     }
 }
