@@ -364,7 +364,7 @@ public final class KryoZstdCodec implements ArtifactCodec {
             }
             if (paren > 0 && line.endsWith(")")) {
                 String owner = line.substring(paren + 2, line.length() - 1);
-                owner = owner.substring(owner.lastIndexOf('.') + 1);
+                owner = owner.substring(Math.max(owner.lastIndexOf('.'), owner.lastIndexOf('$')) + 1);
                 steps.add(0, owner + "." + line.substring(0, paren));
             } else {
                 steps.add(0, line);
