@@ -231,13 +231,28 @@ public final class TaskHandle {
         }
     }
 
-    /** Opens the stored log of an attempt for streaming, or empty when there is none. */
+    /**
+     * Opens the stored log of an attempt for streaming, or empty when there is none. A task cloned by
+     * {@code resume} stores no log of its own (nothing ran): its origin task's log stands in for it.
+     */
     public Optional<InputStream> openLog(int attempt, LogStream stream) {
         if (!state.startedAttempts().contains(attempt)) {
             throw new NotFoundException("task " + pathspec() + " has no attempt " + attempt + "; its attempts are "
                     + state.startedAttempts());
         }
-        return datastore().openLog(state.path(), attempt, stream);
+        Optional<InputStream> own = datastore().openLog(state.path(), attempt, stream);
+        if (own.isPresent() || origin().isEmpty() || attempt != currentAttempt()) {
+            return own;
+        }
+        String prefix = flowName() + "/";
+        String origin = origin().get();
+        if (!origin.startsWith(prefix)) {
+            return own;
+        }
+        TaskPath originPath = TaskPath.parse(origin.substring(prefix.length()));
+        return datastore().readTask(originPath)
+                .filter(s -> s.finishedAttempt() != null)
+                .flatMap(s -> datastore().openLog(originPath, s.finishedAttempt(), stream));
     }
 
     /** The enclosing foreach frames, outermost first; each frame's {@link ForeachFrame#value()} loads its item. */
