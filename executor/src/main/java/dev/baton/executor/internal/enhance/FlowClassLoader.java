@@ -32,21 +32,6 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
         registerAsParallelCapable();
     }
 
-    /** Where Baton's runtime classes were loaded from (directories in a build, one fat jar in a release). */
-    private static final Set<String> RUNTIME_LOCATIONS = runtimeLocations(dev.baton.flow.FlowSpec.class,
-            FlowClassLoader.class, dev.baton.serialization.ArtifactCodec.class);
-
-    private static Set<String> runtimeLocations(Class<?>... runtimeClasses) {
-        Set<String> locations = new LinkedHashSet<>();
-        for (Class<?> c : runtimeClasses) {
-            CodeSource source = c.getProtectionDomain().getCodeSource();
-            if (source != null && source.getLocation() != null) {
-                locations.add(source.getLocation().toString());
-            }
-        }
-        return Set.copyOf(locations);
-    }
-
     private final ClassPathEntries entries;
     private final ClassIndex index;
     private final LoadingPolicy policy;
@@ -54,6 +39,8 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
     /** Decisions (rule 4) for classes found through the parent, so their bytes are scanned at most once. */
     private final ConcurrentHashMap<String, Boolean> redefineFromParent = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<URL, ProtectionDomain> domains = new ConcurrentHashMap<>();
+    /** Where the flow's class file is (a directory or jar), when it comes from the parent's class path. */
+    private final URL flowLocation;
 
     /**
      * @param flowClassName the flow's binary name: its package, and those of its flow superclasses, are the
@@ -63,7 +50,10 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
         super("baton-flow:" + flowClassName, Objects.requireNonNull(parent, "parent"));
         this.entries = entries;
         this.index = new ClassIndex(this::classBytes);
-        this.policy = new LoadingPolicy(userRoots(flowClassName.replace('.', '/')));
+        String flowInternal = flowClassName.replace('.', '/');
+        this.policy = new LoadingPolicy(userRoots(flowInternal));
+        URL flowResource = parent.getResource(flowInternal + ".class");
+        this.flowLocation = flowResource == null ? null : codeSourceOf(flowResource, flowInternal + ".class");
         this.enhancer = new FlowEnhancer(index, this::definesFlowClass);
     }
 
@@ -124,16 +114,16 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
     }
 
     /**
-     * A class of Baton's own runtime (shipped where the flow API or this package is), which a user package under
-     * {@code dev.baton} (e.g. a test flow in {@code dev.baton.client}) must not pull into this loader. The examples
-     * ship in the same fat jar but are user code.
+     * A class of Baton's own runtime, which a user package under {@code dev.baton} (e.g. a test flow in
+     * {@code dev.baton.client}) must not pull into this loader: a {@code dev.baton} class (outside the examples,
+     * which are user code though they ship in the fat jar) that does not come from where the flow class does.
      */
-    private static boolean isBatonRuntime(String internal, URL resource) {
+    private boolean isBatonRuntime(String internal, URL resource) {
         if (!internal.startsWith("dev/baton/") || internal.startsWith("dev/baton/examples/")) {
             return false;
         }
         URL location = codeSourceOf(resource, internal + ".class");
-        return location != null && RUNTIME_LOCATIONS.contains(location.toString());
+        return location == null || flowLocation == null || !location.toString().equals(flowLocation.toString());
     }
 
     /** Rule 4 of {@link LoadingPolicy}, for a class the parent can provide. */

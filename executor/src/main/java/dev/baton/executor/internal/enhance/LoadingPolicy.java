@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>a class found only through the parent is re-defined here from its bytes when it is in a <em>user
  *       package</em> (the flow's package and sub-packages, the packages of its flow superclasses, and always
  *       {@code dev.baton.examples}), when it is a flow class ({@code FlowSpec} subclass), or when its bytes name a
- *       class of a user package (which every class that touches an artifact field does);</li>
+ *       class of a user package (which every class that touches an artifact field does); a {@code dev.baton.*}
+ *       class outside the examples only when it comes from where the flow class does (checked by the loader);</li>
  *   <li>everything else comes from the parent.</li>
  * </ol>
  */

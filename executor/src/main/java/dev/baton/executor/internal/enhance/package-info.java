@@ -45,7 +45,9 @@
  *   <li>from the parent's class path (a flow inside the Baton fat jar, or a test), a class is re-defined from its
  *       bytes when it is in a <em>user package</em> (the flow's package and sub-packages, the packages of its
  *       flow superclasses, always {@code dev.baton.examples}), when it is a {@code FlowSpec} subclass, or when
- *       its bytes name a class of a user package (which every class touching an artifact field does);</li>
+ *       its bytes name a class of a user package (which every class touching an artifact field does); but a
+ *       {@code dev.baton.*} class outside the examples is re-defined only when it comes from the same directory
+ *       or jar as the flow class, so a test flow in, say, {@code dev.baton.client} never duplicates the runtime;</li>
  *   <li>everything else (libraries) comes from the parent, shared.</li>
  * </ol>
  * A class is only ever considered when the JVM asks the enhancing loader for it, that is when a class it
