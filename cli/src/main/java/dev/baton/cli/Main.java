@@ -1,0 +1,138 @@
+package dev.baton.cli;
+
+import dev.baton.cli.internal.EnvironmentDefaults;
+import dev.baton.cli.internal.Failures;
+import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.cli.internal.GraphCommand;
+import dev.baton.executor.ExitCodes;
+import dev.baton.flow.FlowSpec;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.RunLast;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code baton} command line: {@code baton [global options] COMMAND [options]}, global options accepted
+ * before or after the command name. The fat jar's main class, and what {@code Baton.main(MyFlow.class, args)}
+ * runs (with that flow preselected).
+ *
+ * <p>Exit codes: 0 ok, 1 a step failed (or an unexpected error), 2 usage or configuration error, 3 transient
+ * failure, 4 invalid flow.
+ */
+@Command(name = "baton", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class, synopsisSubcommandLabel = "COMMAND",
+        description = "Metaflow-style data and ML flows for the JVM, locally or on AWS Batch + Step Functions.",
+        footer = {"", "Run 'baton COMMAND --help' for a command's options."})
+public final class Main implements Callable<Integer> {
+    /**
+     * Every {@code baton} subcommand, in help order: the one place where commands are registered. Each is a
+     * picocli {@code @Command} class with a no-argument constructor; it reaches the global options (and the flow
+     * class) with {@link GlobalOptions#of(CommandSpec)}.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
+            GraphCommand.class,
+            HelpCommand.class);
+
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The global options of this command line. */
+    public GlobalOptions globalOptions() {
+        return global;
+    }
+
+    /** Without a command: print the usage and exit with 2. */
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("baton: missing COMMAND");
+        spec.commandLine().usage(err);
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line with the process's environment and standard streams; returns the exit code. */
+    public static int run(String... args) {
+        return execute(null, System.getenv(), System.out, System.err, args);
+    }
+
+    /** Runs the command line for {@code flowClass} (as {@code Baton.main} does); returns the exit code. */
+    public static int run(Class<? extends FlowSpec> flowClass, String... args) {
+        return execute(flowClass, System.getenv(), System.out, System.err, args);
+    }
+
+    /**
+     * Runs the command line in-process, for embedding and tests.
+     *
+     * @param flowClass the preselected flow, or {@code null} to take {@code --flow}
+     * @param environment where the global options' defaults come from (normally {@link System#getenv()})
+     * @return the exit code
+     */
+    public static int execute(Class<? extends FlowSpec> flowClass, Map<String, String> environment, PrintStream out,
+            PrintStream err, String... args) {
+        CommandLine cl = commandLine(flowClass, environment);
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        cl.setOut(outWriter);
+        cl.setErr(errWriter);
+        try {
+            return cl.execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    /** The configured picocli command line, not yet run (tests parse with it). */
+    public static CommandLine commandLine(Class<? extends FlowSpec> flowClass, Map<String, String> environment) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        for (Class<?> command : COMMANDS) {
+            cl.addSubcommand(command);
+        }
+        if (flowClass != null) {
+            main.global.preselect(flowClass);
+        }
+        // after the subcommands, so that they get these settings too
+        cl.setDefaultValueProvider(new EnvironmentDefaults(environment, flowClass != null));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        Failures failures = new Failures();
+        cl.setParameterExceptionHandler(failures);
+        cl.setExecutionExceptionHandler(failures);
+        cl.setExecutionStrategy(parseResult -> {
+            applyLogLevels(main.global);
+            return new RunLast().execute(parseResult);
+        });
+        return cl;
+    }
+
+    private static void applyLogLevels(GlobalOptions options) {
+        dev.baton.cli.internal.Logging.apply(options);
+    }
+
+    /** {@code --version}: the jar's Implementation-Version, when built as a jar. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"baton " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package dev.baton.cli.internal;
+
+import dev.baton.cli.Main;
+import dev.baton.datastore.DatastoreConfig;
+import dev.baton.flow.ConfigurationException;
+import dev.baton.flow.FlowSpec;
+import java.io.File;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The options every {@code baton} command accepts, before or after the command name ({@code scope = INHERIT}:
+ * picocli stores them here, in the root command's instance, wherever they appear). Each has an environment
+ * variable default, listed in {@link #ENVIRONMENT}.
+ *
+ * <p>A command reaches them with {@link #of(CommandSpec)}:
+ *
+ * <pre>{@code
+ * @Spec CommandSpec spec;
+ * public Integer call() { Class<? extends FlowSpec> flow = GlobalOptions.of(spec).flowClass(); ... }
+ * }</pre>
+ */
+public final class GlobalOptions {
+    /** Option (longest name) to the environment variable that gives its default. */
+    public static final Map<String, String> ENVIRONMENT = Map.of(
+            "--flow", "BATON_FLOW",
+            "--classpath", "BATON_CLASSPATH",
+            "--datastore", "BATON_DATASTORE",
+            "--datastore-root", "BATON_DATASTORE_ROOT",
+            "--s3-endpoint-url", "BATON_S3_ENDPOINT_URL",
+            "--foreach-coordinator", "BATON_FOREACH_COORDINATOR",
+            "--dynamodb-table", "BATON_DYNAMODB_TABLE",
+            "--dynamodb-endpoint-url", "BATON_DYNAMODB_ENDPOINT_URL");
+
+    private static final Set<String> DATASTORES = Set.of("local", "s3");
+    private static final Set<String> COORDINATORS = Set.of("local", "dynamodb");
+
+    @Option(names = "--flow", paramLabel = "CLASS", scope = ScopeType.INHERIT,
+            description = "The flow class, e.g. dev.baton.examples.HelloFlow (env: BATON_FLOW).")
+    String flow;
+
+    @Option(names = "--classpath", paramLabel = "CP", scope = ScopeType.INHERIT,
+            description = "Where the flow's classes are: directories and jars separated by '${sys:path.separator}'"
+                    + "; DIR/* takes every jar in DIR (env: BATON_CLASSPATH).")
+    String classpath;
+
+    @Option(names = "--datastore", paramLabel = "local|s3", defaultValue = "local", scope = ScopeType.INHERIT,
+            description = "Where artifacts and metadata live (env: BATON_DATASTORE; default: ${DEFAULT-VALUE}).")
+    String datastore;
+
+    @Option(names = "--datastore-root", paramLabel = "ROOT", defaultValue = ".baton", scope = ScopeType.INHERIT,
+            description = "A directory, or s3://bucket/prefix with --datastore s3 (env: BATON_DATASTORE_ROOT;"
+                    + " default: ${DEFAULT-VALUE}).")
+    String datastoreRoot;
+
+    @Option(names = "--s3-endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "An S3-compatible endpoint instead of AWS S3 (env: BATON_S3_ENDPOINT_URL).")
+    String s3EndpointUrl;
+
+    @Option(names = "--foreach-coordinator", paramLabel = "local|dynamodb", defaultValue = "local",
+            scope = ScopeType.INHERIT,
+            description = "Foreach and join bookkeeping (env: BATON_FOREACH_COORDINATOR; default: ${DEFAULT-VALUE}).")
+    String foreachCoordinator;
+
+    @Option(names = "--dynamodb-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
+            description = "The DynamoDB table of the dynamodb coordinator (env: BATON_DYNAMODB_TABLE).")
+    String dynamodbTable;
+
+    @Option(names = "--dynamodb-endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
+            description = "A DynamoDB-compatible endpoint instead of AWS (env: BATON_DYNAMODB_ENDPOINT_URL).")
+    String dynamodbEndpointUrl;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More log output on stderr: -v for INFO, -vv for DEBUG.")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Only errors on stderr.")
+    boolean quiet;
+
+    /** Set when a flow's own main ({@code Baton.main(MyFlow.class, args)}) started the command line. */
+    private Class<? extends FlowSpec> preselected;
+    private Class<? extends FlowSpec> resolved;
+
+    /** The global options of the command line that {@code spec} belongs to. */
+    public static GlobalOptions of(CommandSpec spec) {
+        Object root = spec.root().userObject();
+        if (root instanceof Main main) {
+            return main.globalOptions();
+        }
+        throw new IllegalStateException("command " + spec.qualifiedName() + " is not part of the baton command line");
+    }
+
+    /** Makes {@code flowClass} the flow of this command line (used by {@code Baton.main}). */
+    public void preselect(Class<? extends FlowSpec> flowClass) {
+        this.preselected = flowClass;
+    }
+
+    /** Whether a flow class was preselected by {@code Baton.main}. */
+    public boolean hasPreselectedFlow() {
+        return preselected != null;
+    }
+
+    /**
+     * The flow class: the one whose {@code main} called {@code Baton.main}, else {@code --flow} loaded through
+     * {@link #flowClassLoader()}. The only place where the command line turns a name into a flow class.
+     *
+     * @throws ConfigurationException when no flow is named, it cannot be found, or it is not a FlowSpec
+     */
+    public synchronized Class<? extends FlowSpec> flowClass() {
+        if (resolved != null) {
+            return resolved;
+        }
+        if (preselected != null) {
+            if (flow != null && !flow.equals(preselected.getName())) {
+                throw new ConfigurationException("--flow " + flow + " conflicts with " + preselected.getName()
+                        + ", whose main started this command: drop --flow");
+            }
+            return resolved = preselected;
+        }
+        if (flow == null || flow.isBlank()) {
+            throw new ConfigurationException("no flow given: pass --flow CLASS (or set BATON_FLOW),"
+                    + " e.g. --flow dev.baton.examples.HelloFlow");
+        }
+        Class<?> c;
+        try {
+            c = Class.forName(flow.trim(), false, flowClassLoader());
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new ConfigurationException("flow class " + flow + " not found on "
+                    + (classpath == null || classpath.isBlank() ? "baton's class path; pass --classpath with the"
+                            + " directory or jar that holds it" : "--classpath " + classpath)
+                    + (e instanceof NoClassDefFoundError ? " (a class it needs is missing: " + e.getMessage() + ")"
+                            : ""), e);
+        }
+        if (!FlowSpec.class.isAssignableFrom(c)) {
+            throw new ConfigurationException(flow + " is not a flow: a flow class extends " + FlowSpec.class.getName());
+        }
+        return resolved = c.asSubclass(FlowSpec.class);
+    }
+
+    /**
+     * The class loader for flow classes: the {@code --classpath} entries in front of baton's own class path.
+     * This is the one seam where another loader (e.g. the executor's enhancing one) plugs in.
+     */
+    ClassLoader flowClassLoader() {
+        ClassLoader parent = GlobalOptions.class.getClassLoader();
+        if (classpath == null || classpath.isBlank()) {
+            return parent;
+        }
+        return new URLClassLoader("baton-flow", classpathUrls(classpath).toArray(URL[]::new), parent);
+    }
+
+    /** The URLs of a class path string; {@code DIR/*} expands to the jars in DIR, as {@code java -cp} does. */
+    static List<URL> classpathUrls(String classpath) {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                if (entry.endsWith("/*") || entry.endsWith(File.separator + "*")) {
+                    Path dir = Path.of(entry.substring(0, entry.length() - 2));
+                    if (!Files.isDirectory(dir)) {
+                        throw new ConfigurationException("--classpath entry " + entry + ": " + dir
+                                + " is not a directory");
+                    }
+                    List<Path> jars = new ArrayList<>();
+                    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.{jar,JAR}")) {
+                        stream.forEach(jars::add);
+                    }
+                    jars.sort(null);
+                    for (Path jar : jars) {
+                        urls.add(jar.toUri().toURL());
+                    }
+                } else {
+                    Path path = Path.of(entry);
+                    if (!Files.exists(path)) {
+                        throw new ConfigurationException("--classpath entry " + entry + " does not exist");
+                    }
+                    urls.add(path.toAbsolutePath().toUri().toURL());
+                }
+            } catch (MalformedURLException e) {
+                throw new ConfigurationException("--classpath entry " + entry + " is not a valid path", e);
+            } catch (IOException e) {
+                throw new ConfigurationException("--classpath entry " + entry + " cannot be listed: " + e, e);
+            }
+        }
+        return urls;
+    }
+
+    /** {@code --flow} as given (or from BATON_FLOW), possibly null. */
+    public String flowName() {
+        return flow;
+    }
+
+    /** {@code --classpath} as given, possibly null. */
+    public String classpath() {
+        return classpath;
+    }
+
+    /** {@code local} or {@code s3}. */
+    public String datastore() {
+        String kind = datastore.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!DATASTORES.contains(kind)) {
+            throw new ConfigurationException("--datastore " + datastore + " is not one of local, s3");
+        }
+        return kind;
+    }
+
+    public String datastoreRoot() {
+        return datastoreRoot;
+    }
+
+    /** {@code --s3-endpoint-url}, possibly null. */
+    public String s3EndpointUrl() {
+        return s3EndpointUrl;
+    }
+
+    /** The datastore to open, from {@code --datastore}, {@code --datastore-root} and {@code --s3-endpoint-url}. */
+    public DatastoreConfig datastoreConfig() {
+        String kind = datastore();
+        if (kind.equals("s3") && !datastoreRoot.startsWith("s3://")) {
+            throw new ConfigurationException("--datastore s3 needs --datastore-root s3://bucket/prefix, not "
+                    + datastoreRoot);
+        }
+        if (kind.equals("local") && datastoreRoot.startsWith("s3://")) {
+            throw new ConfigurationException("--datastore-root " + datastoreRoot + " is an S3 location:"
+                    + " add --datastore s3");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (s3EndpointUrl != null && !s3EndpointUrl.isBlank()) {
+            settings.put("s3.endpoint", s3EndpointUrl);
+        }
+        return new DatastoreConfig(kind, datastoreRoot, settings);
+    }
+
+    /** {@code local} or {@code dynamodb}. */
+    public String foreachCoordinator() {
+        String kind = foreachCoordinator.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!COORDINATORS.contains(kind)) {
+            throw new ConfigurationException("--foreach-coordinator " + foreachCoordinator
+                    + " is not one of local, dynamodb");
+        }
+        return kind;
+    }
+
+    /** {@code --dynamodb-table}, possibly null. */
+    public String dynamodbTable() {
+        return dynamodbTable;
+    }
+
+    /** {@code --dynamodb-endpoint-url}, possibly null. */
+    public String dynamodbEndpointUrl() {
+        return dynamodbEndpointUrl;
+    }
+
+    /** How many times {@code -v} was given. */
+    public int verbosity() {
+        return verbose.length;
+    }
+
+    public boolean quiet() {
+        return quiet;
+    }
+}
