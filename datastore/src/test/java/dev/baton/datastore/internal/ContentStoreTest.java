@@ -10,6 +10,7 @@ import dev.baton.datastore.ArtifactRef;
 import dev.baton.datastore.ContentStore;
 import dev.baton.datastore.MissingBlobException;
 import dev.baton.serialization.ArtifactCodec;
+import dev.baton.serialization.ArtifactSerializationException;
 import dev.baton.serialization.CorruptBlobException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -277,6 +278,24 @@ class ContentStoreTest {
         DefaultContentStore reopened = store();
         assertFalse(Files.exists(stale), "stale temp file cleaned when the store opens");
         assertEquals(List.of(key), reopened.keys().toList());
+    }
+
+    @ParameterizedTest(name = "inline limit {0}")
+    @ValueSource(ints = {DefaultContentStore.DEFAULT_INLINE_LIMIT, 16})
+    void valueThatCannotBeSerializedLeavesNoBlobAndNoTempFile(int inlineLimit) throws IOException {
+        DefaultContentStore store = store(inlineLimit);
+        Runnable code = () -> { };
+        // the large array is streamed out before the lambda is reached, so with a small inline limit the
+        // failure happens after bytes went to a staged temporary file
+        List<Object> value = new ArrayList<>(List.of(randomBytes(1 << 20, 5), code));
+        ArtifactSerializationException e = assertThrows(ArtifactSerializationException.class,
+                () -> store.putAll(Map.of("fine", "ok", "model", value)));
+        assertTrue(e.getMessage().contains("'model'"), e.getMessage());
+        assertTrue(blobFiles().size() <= 1, "at most the good value is stored");
+        for (Path blob : blobFiles()) {
+            assertEquals("ok", store.get("artifact 'fine'", blob.getFileName().toString()));
+        }
+        assertEquals(List.of(), tempFiles());
     }
 
     @Test

@@ -250,25 +250,4 @@ class FlowDatastoreMetadataTest {
         ConfigurationException unknown = assertThrows(ConfigurationException.class, () -> ds.loadArtifact(state, "nope"));
         assertTrue(unknown.getMessage().contains("'nope'") && unknown.getMessage().contains("[loss]"), unknown.getMessage());
     }
-
-    @Test
-    void openRejectsUnknownKindAndBadSettings() {
-        ConfigurationException kind = assertThrows(ConfigurationException.class,
-                () -> Datastores.open(new DatastoreConfig("ftp", root.toString(), Map.of()), "F", getClass().getClassLoader()));
-        assertTrue(kind.getMessage().contains("'ftp'") && kind.getMessage().contains("local"), kind.getMessage());
-        ConfigurationException level = assertThrows(ConfigurationException.class, () -> Datastores.open(
-                new DatastoreConfig("local", root.toString(), Map.of(Datastores.COMPRESSION_LEVEL, "fast")), "F", getClass().getClassLoader()));
-        assertTrue(level.getMessage().contains(Datastores.COMPRESSION_LEVEL), level.getMessage());
-        assertThrows(ConfigurationException.class, () -> Datastores.open(
-                new DatastoreConfig("local", root.toString(), Map.of(Datastores.PARALLELISM, "0")), "F", getClass().getClassLoader()));
-    }
-
-    @Test
-    void openCreatesTheRootDirectory() {
-        Path nested = root.resolve("a/b/.baton");
-        try (FlowDatastore created = Datastores.open(DatastoreConfig.local(nested.toString()), "F", getClass().getClassLoader())) {
-            assertTrue(Files.isDirectory(nested));
-            assertEquals(nested.toString(), created.root());
-        }
-    }
 }
