@@ -38,6 +38,7 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
     private final FlowEnhancer enhancer;
     /** Decisions (rule 4) for classes found through the parent, so their bytes are scanned at most once. */
     private final ConcurrentHashMap<String, Boolean> redefineFromParent = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Boolean> flowClassesDefinedHere = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<URL, ProtectionDomain> domains = new ConcurrentHashMap<>();
     /** Where the flow's class file is (a directory or jar), when it comes from the parent's class path. */
     private final URL flowLocation;
@@ -107,10 +108,40 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
             return define(name, internal, local.bytes(), local.location());
         }
         URL fromParent = getParent().getResource(internal + ".class");
-        if (fromParent != null && !isBatonRuntime(internal, fromParent) && shouldRedefine(internal)) {
+        if (fromParent != null && redefinesFromParent(internal, fromParent)) {
             return define(name, internal, parentBytes(internal), codeSourceOf(fromParent, internal + ".class"));
         }
         return getParent().loadClass(name);
+    }
+
+    /** Rules 4 and 5: whether a class that only the parent provides (at {@code resource}) is re-defined here. */
+    private boolean redefinesFromParent(String internal, URL resource) {
+        Boolean known = redefineFromParent.get(internal);
+        if (known == null) {
+            known = !isBatonRuntime(internal, resource) && (policy.isUserClass(internal)
+                    || index.isFlowSubclass(internal) || namesUserClass(parentBytes(internal)));
+            redefineFromParent.put(internal, known);
+        }
+        return known;
+    }
+
+    /**
+     * Whether {@link #loadHere} would define the class here, decided without defining it (the enhancer must know
+     * which flow classes get accessors before they are loaded). Mirrors {@link #loadHere}.
+     */
+    private boolean definesHere(String internal) {
+        if (policy.parentOnly(internal)) {
+            return false;
+        }
+        String resource = internal + ".class";
+        if (policy.parentFirst(internal)) {
+            return getParent().getResource(resource) == null && !entries.urls(resource).isEmpty();
+        }
+        if (!entries.urls(resource).isEmpty()) {
+            return true;
+        }
+        URL fromParent = getParent().getResource(resource);
+        return fromParent != null && redefinesFromParent(internal, fromParent);
     }
 
     /**
@@ -124,17 +155,6 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
         }
         URL location = codeSourceOf(resource, internal + ".class");
         return location == null || flowLocation == null || !location.toString().equals(flowLocation.toString());
-    }
-
-    /** Rule 4 of {@link LoadingPolicy}, for a class the parent can provide. */
-    private boolean shouldRedefine(String internal) {
-        Boolean known = redefineFromParent.get(internal);
-        if (known == null) {
-            known = policy.isUserClass(internal) || index.isFlowSubclass(internal)
-                    || namesUserClass(parentBytes(internal));
-            redefineFromParent.put(internal, known);
-        }
-        return known;
     }
 
     /** Whether the class file refers to a class of a user package anywhere (types, owners, descriptors). */
@@ -159,8 +179,10 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
 
     /** Whether this loader defines (and enhances) flow class {@code internal}: the enhancer's question. */
     private boolean definesFlowClass(String internal) {
-        return internal != null && index.isFlowSubclass(internal) && !policy.parentOnly(internal)
-                && !policy.parentFirst(internal);
+        if (internal == null || !index.isFlowSubclass(internal)) {
+            return false;
+        }
+        return flowClassesDefinedHere.computeIfAbsent(internal, this::definesHere);
     }
 
     private Class<?> define(String name, String internal, byte[] bytes, URL location) {
