@@ -449,4 +449,88 @@ class GraphShapesTest {
         assertNode(g, "loop", List.of("start", "loop"), List.of("start"), null, null, 1);
         assertNode(g, "join", List.of("loop"), List.of(), null, "start", 0);
     }
+
+    // ------------------------------------------------------------------ more combinations
+
+    /** A loop whose body fans out: the foreach opens and closes inside every round. */
+    static class ForeachInLoop extends FlowSpec {
+        List<Integer> items;
+        boolean again;
+
+        @Step(next = "fan") public void start() {}
+        @Step(next = "body", foreach = "items") public void fan() {}
+        @Step(next = "join") public void body() {}
+        @Step(next = "check") public void join(Inputs<ForeachInLoop> in) {}
+
+        @Step(condition = "again", cases = {@Case(value = "true", step = "fan"), @Case(value = "false", step = "end")})
+        public void check() {}
+
+        @Step public void end() {}
+    }
+
+    @Test
+    void foreachInsideALoop() {
+        FlowGraph g = FlowGraph.of(ForeachInLoop.class);
+        assertEquals(List.of("start", "fan", "body", "join", "check", "end"), order(g));
+        assertNode(g, "fan", List.of("start", "check"), List.of(), "join", null, 0);
+        assertNode(g, "body", List.of("fan"), List.of("fan"), null, null, 1);
+        assertNode(g, "check", List.of("join"), List.of(), null, null, 0);
+    }
+
+    /** Inside a branch, one switch case goes straight to the join and the other through a step. */
+    static class CaseToJoin extends FlowSpec {
+        String mode;
+
+        @Step(next = {"choose", "other"}) public void start() {}
+
+        @Step(condition = "mode", cases = {@Case(value = "long", step = "extra"), @Case(value = "short", step = "join")})
+        public void choose() {}
+
+        @Step(next = "join") public void extra() {}
+        @Step(next = "join") public void other() {}
+        @Step(next = "end") public void join(Inputs<CaseToJoin> in) {}
+        @Step public void end() {}
+    }
+
+    @Test
+    void switchCaseGoingStraightToTheJoin() {
+        FlowGraph g = FlowGraph.of(CaseToJoin.class);
+        assertNode(g, "join", List.of("choose", "extra", "other"), List.of(), null, "start", 0);
+        assertNode(g, "extra", List.of("choose"), List.of("start"), null, null, 0);
+    }
+
+    /** end itself may be the join. */
+    static class EndJoins extends FlowSpec {
+        @Step(next = {"a", "b"}) public void start() {}
+        @Step(next = "end") public void a() {}
+        @Step(next = "end") public void b() {}
+        @Step public void end(Inputs<EndJoins> in) {}
+    }
+
+    @Test
+    void endAsTheJoin() {
+        FlowGraph g = FlowGraph.of(EndJoins.class);
+        assertNode(g, "end", List.of("a", "b"), List.of(), null, "start", 0);
+        assertNode(g, "start", List.of(), List.of(), "end", null, 0);
+    }
+
+    /** A gang inside a foreach: splitParents and depth stack up. */
+    static class GangInForeach extends FlowSpec {
+        List<Integer> items;
+
+        @Step(next = "gang", foreach = "items") public void start() {}
+        @Step(next = "worker", numParallel = 2) public void gang() {}
+        @Step(next = "gangJoin") public void worker() {}
+        @Step(next = "join") public void gangJoin(Inputs<GangInForeach> in) {}
+        @Step(next = "end") public void join(Inputs<GangInForeach> in) {}
+        @Step public void end() {}
+    }
+
+    @Test
+    void gangInsideAForeach() {
+        FlowGraph g = FlowGraph.of(GangInForeach.class);
+        assertNode(g, "worker", List.of("gang"), List.of("start", "gang"), null, null, 1);
+        assertNode(g, "gangJoin", List.of("worker"), List.of("start"), null, "gang", 1);
+        assertNode(g, "join", List.of("gangJoin"), List.of(), null, "start", 0);
+    }
 }
