@@ -27,10 +27,15 @@ final class Harness implements AutoCloseable {
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
     Harness(Path root, Class<? extends FlowSpec> flowClass) {
+        this(root, flowClass, d -> d);
+    }
+
+    Harness(Path root, Class<? extends FlowSpec> flowClass, java.util.function.UnaryOperator<FlowDatastore> wrap) {
         this.root = root;
         Class<? extends FlowSpec> loaded = TestFlows.load(flowClass);
         this.graph = FlowGraph.of(loaded);
-        this.datastore = Datastores.open(DatastoreConfig.local(root.toString()), graph.name(), loaded.getClassLoader());
+        this.datastore = wrap.apply(Datastores.open(DatastoreConfig.local(root.toString()), graph.name(),
+                loaded.getClassLoader()));
         this.coordinator = ForeachCoordinators.local(root.resolve("_coordinator"));
         this.binding = new FlowBinding(loaded, graph, datastore, coordinator);
     }

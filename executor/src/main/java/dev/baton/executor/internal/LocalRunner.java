@@ -164,10 +164,11 @@ public final class LocalRunner {
         Duration elapsed = Duration.between(t0, Instant.now());
         progress.finish();
         String where = binding.datastore().root() + "/" + binding.datastore().flowName() + "/" + runId;
-        console.printf("run %s/%s %s in %.2f s: %d tasks run%s%s%n  artifacts and logs: %s (try: baton show %s)%n",
-                binding.datastore().flowName(), runId, status, elapsed.toMillis() / 1000.0, tasksRun,
-                tasksReused > 0 ? ", " + tasksReused + " reused" : "",
-                failed.isEmpty() ? "" : "; failed: " + String.join("; ", failed), where, runId);
+        console.println("run " + binding.datastore().flowName() + "/" + runId + " " + status + " in "
+                + elapsed.toMillis() / 1000.0 + " s: " + tasksRun + " tasks run"
+                + (tasksReused > 0 ? ", " + tasksReused + " reused" : "")
+                + (failed.isEmpty() ? "" : "; failed: " + String.join("; ", failed)));
+        console.println("  artifacts and logs: " + where + " (see them with: baton show " + runId + ")");
         console.flush();
         synchronized (this) {
             finished = true;

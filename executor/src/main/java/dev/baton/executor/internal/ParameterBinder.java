@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
  * badly typed and missing required parameters are usage errors listing the valid ones.
  */
 public final class ParameterBinder {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ParameterBinder() {}
 
@@ -109,9 +108,14 @@ public final class ParameterBinder {
             }
         }
         try {
-            return JSON.readValue(text, JSON.getTypeFactory().constructType(type));
+            ObjectMapper json = Json.MAPPER; // loaded only for JSON-typed parameters: Jackson costs start-up time
+            return json.readValue(text, json.getTypeFactory().constructType(type));
         } catch (Exception e) {
             throw new IllegalArgumentException("expected JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -349,7 +349,7 @@ public final class TaskRun {
                 t.interrupt();
                 t.join(STOP_GRACE.toMillis()); // give an interruptible step a moment to unwind before recording
                 outcome = Outcome.TIMED_OUT;
-                failure.compareAndSet(null, new StepTimeoutException("step '" + req.step() + "' of " + pathspec(path)
+                failure.set(new StepTimeoutException("step '" + req.step() + "' of " + pathspec(path)
                         + " ran longer than its @Timeout of " + human(timeout.get()) + " and was stopped"));
             } else if (interrupted.get()) {
                 outcome = Outcome.INTERRUPTED;

@@ -46,8 +46,7 @@ public final class FeatureFlows {
         List<Integer> list;
         Map<String, List<Double>> map;
         Set<String> set;
-        Point point;
-        Color color;
+        java.time.DayOfWeek color;
         BigDecimal money;
         UUID id;
         Instant when;
@@ -72,8 +71,7 @@ public final class FeatureFlows {
             list = new ArrayList<>(List.of(3, 1, 2));
             map = new HashMap<>(Map.of("k", List.of(1.5, 2.5)));
             set = new LinkedHashSet<>(List.of("z", "y"));
-            point = new Point(3, 4);
-            color = Color.GREEN;
+            color = java.time.DayOfWeek.FRIDAY;
             money = new BigDecimal("12345.6789");
             id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
             when = Instant.parse("2024-01-02T03:04:05Z");
@@ -86,7 +84,7 @@ public final class FeatureFlows {
         @Step(next = "end")
         public void check() {
             echo = i + "|" + l + "|" + d + "|" + b + "|" + c + "|" + s + "|" + ints[2] + "|" + strings[1] + "|" + list + "|"
-                    + map.get("k") + "|" + set + "|" + point.x() + "|" + color + "|" + money + "|" + id + "|" + when + "|"
+                    + map.get("k") + "|" + set + "|" + color + "|" + money + "|" + id + "|" + when + "|"
                     + day + "|" + maybe.orElse("") + "|" + bytes.length + "|" + nothing + "|" + scratch;
         }
 
@@ -165,15 +163,15 @@ public final class FeatureFlows {
         @Parameter(help = "learning rate") double learningRate = 0.01;
         @Parameter(required = true) int epochs;
         @Parameter String name = "model";
-        @Parameter boolean verbose;
-        @Parameter Color color = Color.RED;
+        @Parameter boolean loud;
+        @Parameter java.time.DayOfWeek color = java.time.DayOfWeek.MONDAY;
         @Parameter List<Integer> sizes = List.of(1);
         @Parameter long seed = 7L;
         String summary;
 
         @Step(next = "end")
         public void start() {
-            summary = learningRate + "," + epochs + "," + name + "," + verbose + "," + color + "," + sizes + "," + seed;
+            summary = learningRate + "," + epochs + "," + name + "," + loud + "," + color + "," + sizes + "," + seed;
         }
 
         @Step public void end() {}
