@@ -2,9 +2,6 @@ package dev.baton.executor.internal.enhance;
 
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -44,8 +41,8 @@ public final class FieldAccess {
         }
     };
 
-    private record Handles(Field field, MethodHandle getter, MethodHandle setter, MethodHandle stateGetter,
-            MethodHandle stateSetter) {}
+    /** The artifact field and, in an enhanced class, its tracking byte; both accessible. */
+    private record Handles(Field field, Field state) {}
 
     private final Class<? extends FlowSpec> flowClass;
     private final boolean enhanced;
@@ -61,7 +58,8 @@ public final class FieldAccess {
         }
         Collections.reverse(chain);
         Map<String, Handles> byName = new LinkedHashMap<>();
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        // Core reflection rather than method handles: a `baton step` process is short-lived, and spinning
+        // method-handle adapters for every field costs ~100 ms of a cold JVM, more than all the accesses save.
         try {
             for (Class<?> c : chain) {
                 for (Field f : c.getDeclaredFields()) {
@@ -77,25 +75,16 @@ public final class FieldAccess {
                                 + ": artifacts are stored by name, so rename one of them (or make one transient)");
                     }
                     f.setAccessible(true);
-                    MethodHandle getter = lookup.unreflectGetter(f)
-                            .asType(MethodType.methodType(Object.class, FlowSpec.class));
-                    MethodHandle setter = lookup.unreflectSetter(f)
-                            .asType(MethodType.methodType(void.class, FlowSpec.class, Object.class));
-                    MethodHandle stateGetter = null;
-                    MethodHandle stateSetter = null;
+                    Field state = null;
                     if (enhanced) {
-                        Field state = c.getDeclaredField(FlowEnhancer.STATE_PREFIX + f.getName());
+                        state = c.getDeclaredField(FlowEnhancer.STATE_PREFIX + f.getName());
                         state.setAccessible(true);
-                        stateGetter = lookup.unreflectGetter(state)
-                                .asType(MethodType.methodType(byte.class, FlowSpec.class));
-                        stateSetter = lookup.unreflectSetter(state)
-                                .asType(MethodType.methodType(void.class, FlowSpec.class, byte.class));
                     }
-                    byName.put(f.getName(), new Handles(f, getter, setter, stateGetter, stateSetter));
+                    byName.put(f.getName(), new Handles(f, state));
                 }
             }
-        } catch (IllegalAccessException | NoSuchFieldException e) {
-            throw new IllegalStateException("cannot access the artifact fields of " + flowClass.getName()
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("cannot find the tracking field of " + flowClass.getName()
                     + " (was it enhanced by a different Baton version?)", e);
         }
         this.fields = Collections.unmodifiableMap(byName);
@@ -144,9 +133,9 @@ public final class FieldAccess {
         Handles h = handles(name);
         checkInstance(flow);
         try {
-            return h.getter().invokeExact(flow);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            return h.field().get(flow);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // setAccessible(true) succeeded
         }
     }
 
@@ -161,13 +150,13 @@ public final class FieldAccess {
         Handles h = handles(name);
         checkInstance(flow);
         try {
-            h.setter().invokeExact(flow, value);
-        } catch (ClassCastException | NullPointerException e) {
+            h.field().set(flow, value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot set artifact field '" + name + "' of " + flowClass.getName()
                     + " (type " + h.field().getType().getName() + ") to a value of type "
                     + (value == null ? "null" : value.getClass().getName()), e);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // setAccessible(true) succeeded
         }
     }
 
@@ -185,9 +174,9 @@ public final class FieldAccess {
         checkInstance(flow);
         byte b;
         try {
-            b = (byte) h.stateGetter().invokeExact(flow);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            b = h.state().getByte(flow);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
         return switch (b) {
             case FlowEnhancer.UNTOUCHED -> State.UNTOUCHED;
@@ -218,9 +207,9 @@ public final class FieldAccess {
 
     private void writeState(FlowSpec flow, String name, byte value) {
         try {
-            trackedHandles(name).stateSetter().invokeExact(flow, value);
-        } catch (Throwable t) {
-            throw rethrow(t);
+            trackedHandles(name).state().setByte(flow, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -255,15 +244,5 @@ public final class FieldAccess {
         return new IllegalArgumentException("expected an instance of " + flowClass.getName() + " (loader "
                 + flowClass.getClassLoader() + "), got " + (flow == null ? "null"
                         : flow.getClass().getName() + " (loader " + flow.getClass().getClassLoader() + ")"), cause);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
     }
 }

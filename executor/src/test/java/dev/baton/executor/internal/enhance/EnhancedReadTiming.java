@@ -17,8 +17,17 @@ public final class EnhancedReadTiming {
     private EnhancedReadTiming() {}
 
     public static void main(String[] args) throws Throwable {
+        // cold: what a fresh `baton step` process pays once (ASM classes loading included)
+        long c0 = System.nanoTime();
+        Class<? extends FlowSpec> lazy = FlowClassLoading.enhance(
+                dev.baton.executor.internal.enhance.fixtures.LazyFlow.class);
+        Reflect.newFlow(lazy);
+        long c1 = System.nanoTime();
         Class<? extends FlowSpec> plain = LoopFlow.class;
         Class<? extends FlowSpec> enhanced = FlowClassLoading.enhance(LoopFlow.class);
+        long c2 = System.nanoTime();
+        System.out.printf("first enhance (LazyFlow + superclass, cold JVM): %.1f ms; next (LoopFlow): %.1f ms%n",
+                (c1 - c0) / 1e6, (c2 - c1) / 1e6);
         int instances = 1_000;
         int rounds = 100_000;
         for (String kind : new String[] {"sumOne", "sumMany", "writeMany"}) {
