@@ -1,5 +1,6 @@
 package dev.baton.coordinator;
 
+import dev.baton.flow.ConfigurationException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,8 +35,8 @@ public record DynamoDbConfig(String table, URI endpoint, String region, Duration
     public DynamoDbConfig {
         Objects.requireNonNull(table, "table");
         if (!table.matches("[a-zA-Z0-9_.-]{3,255}")) {
-            throw new IllegalArgumentException("DynamoDB table name '" + table
-                    + "' is invalid: use 3 to 255 characters among a-z, A-Z, 0-9, '_', '-' and '.'");
+            throw new ConfigurationException("DynamoDB table name '" + table + "' (--dynamodb-table,"
+                    + " BATON_DYNAMODB_TABLE) is invalid: use 3 to 255 characters among a-z, A-Z, 0-9, '_', '-' and '.'");
         }
         if (region != null && region.isBlank()) {
             region = null;
@@ -43,7 +44,8 @@ public record DynamoDbConfig(String table, URI endpoint, String region, Duration
         retention = retention == null ? DEFAULT_RETENTION : retention;
         maxRunDuration = maxRunDuration == null ? DEFAULT_MAX_RUN_DURATION : maxRunDuration;
         if (retention.isNegative() || maxRunDuration.isNegative()) {
-            throw new IllegalArgumentException("DynamoDB coordinator retention and maxRunDuration must be >= 0");
+            throw new ConfigurationException("DynamoDB coordinator retention and maxRunDuration must be >= 0, not "
+                    + retention + " and " + maxRunDuration);
         }
     }
 
