@@ -11,6 +11,7 @@ import dev.baton.flow.TransientFailureException;
 import dev.baton.serialization.ArtifactCodec;
 import dev.baton.serialization.CorruptBlobException;
 import dev.baton.serialization.EncodedBlob;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     /** Encoded blobs up to this size are buffered in memory and written in one call. */
     public static final int DEFAULT_INLINE_LIMIT = 1 << 20;
 
+    private static final int READ_BUFFER = 16 << 10;
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final ObjectStore store;
@@ -118,8 +120,10 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
                     + store.root() + " (expected at " + path + "); the blob was deleted or the metadata was copied"
                     + " without its data: re-run the task that produced it");
         }
-        try (in) {
-            return codec.decode(context, key, in);
+        // the frame is read in small pieces (header, chunk lengths, trailer): a buffer turns a small blob into one
+        // read call, and large reads go straight through it
+        try (InputStream buffered = new BufferedInputStream(in, READ_BUFFER)) {
+            return codec.decode(context, key, buffered);
         } catch (CorruptBlobException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains(context) && message.contains(key)) {
