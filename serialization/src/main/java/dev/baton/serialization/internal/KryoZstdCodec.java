@@ -117,6 +117,7 @@ public final class KryoZstdCodec implements ArtifactCodec {
             ArraySerializers.register(kryo);
             EnumCollectionSerializers.register(kryo, ArraySerializers.FIRST_ID + 5, ArraySerializers.FIRST_ID + 6);
             UnmodifiableSerializers.register(kryo);
+            HashCollectionSerializers.register(kryo);
             kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
             kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
             kryo.addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());
