@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
      */
     static final List<Class<?>> COMMANDS = List.of(
             GraphCommand.class,
+            dev.baton.cli.internal.ForeachCoordinatorCommand.class,
             HelpCommand.class);
 
     @Mixin
