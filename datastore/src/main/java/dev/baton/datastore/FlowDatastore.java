@@ -68,6 +68,28 @@ public interface FlowDatastore extends AutoCloseable {
     }
 
     /**
+     * Loads several artifacts of a task's finished attempt, concurrently (see {@link ContentStore#getAll}).
+     *
+     * @return artifact name to value, in the order of {@code artifacts}
+     * @throws dev.baton.flow.ConfigurationException when one of the names is not an artifact of the attempt
+     * @throws MissingBlobException when {@code data.json} names a key that has no blob
+     * @throws dev.baton.serialization.CorruptBlobException when a blob is damaged
+     */
+    default java.util.Map<String, Object> loadArtifacts(TaskState task, java.util.Collection<String> artifacts) {
+        String owner = ownerOf(task);
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (String artifact : artifacts) {
+            ArtifactRef ref = task.data() == null ? null : task.data().artifacts().get(artifact);
+            if (ref == null) {
+                throw new dev.baton.flow.ConfigurationException("no artifact '" + artifact + "' in " + owner
+                        + (task.data() == null ? ", which recorded no data" : "; it has " + task.data().artifacts().keySet()));
+            }
+            keys.put(artifact, ref.key());
+        }
+        return blobs().getAll(owner, keys);
+    }
+
+    /**
      * Names a task's finished attempt in errors: {@code "MyFlow/12/train/3 (attempt 0)"}.
      *
      * @throws dev.baton.flow.ConfigurationException when no attempt of the task finished

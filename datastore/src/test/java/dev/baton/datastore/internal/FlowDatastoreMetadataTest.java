@@ -250,4 +250,20 @@ class FlowDatastoreMetadataTest {
         ConfigurationException unknown = assertThrows(ConfigurationException.class, () -> ds.loadArtifact(state, "nope"));
         assertTrue(unknown.getMessage().contains("'nope'") && unknown.getMessage().contains("[loss]"), unknown.getMessage());
     }
+
+    @Test
+    void loadsArtifactsOfTheFinishedAttemptByName() {
+        ArtifactRef loss = ds.blobs().put("loss", 0.125);
+        ArtifactRef rates = ds.blobs().put("rates", List.of(0.1, 0.01));
+        ds.writeAttempt(TASK, attempt(0));
+        ds.writeData(TASK, 0, new TaskData(Map.of("loss", loss, "rates", rates), null, null));
+        ds.writeDone(TASK, 0, done(0, Outcome.SUCCEEDED));
+        TaskState state = ds.readTask(TASK).orElseThrow();
+
+        assertEquals(0.125, ds.loadArtifact(state, "loss"));
+        Map<String, Object> both = ds.loadArtifacts(state, List.of("rates", "loss"));
+        assertEquals(List.of("rates", "loss"), List.copyOf(both.keySet()));
+        assertEquals(List.of(0.1, 0.01), both.get("rates"));
+        assertThrows(ConfigurationException.class, () -> ds.loadArtifacts(state, List.of("loss", "nope")));
+    }
 }
