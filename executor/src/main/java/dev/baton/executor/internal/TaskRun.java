@@ -61,6 +61,16 @@ public final class TaskRun {
     private static final List<String> BATCH_ENV = List.of("AWS_BATCH_JOB_ID", "AWS_BATCH_JOB_ATTEMPT",
             "AWS_BATCH_CE_NAME", "AWS_BATCH_JQ_NAME");
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /**
+     * Step methods run on these threads (not the caller's) so that {@code @Timeout} and interruption can stop them.
+     * Pooled, because creating a thread per task is a measurable part of a trivial task's cost.
+     */
+    private static final java.util.concurrent.ExecutorService STEP_THREADS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "baton-step");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final FlowBinding binding;
     private final FlowGraph graph;
@@ -307,9 +317,21 @@ public final class TaskRun {
         Outcome outcome;
         try {
             writeAttempt(path, setup.inputPaths());
-            Thread t = new Thread(() -> {
+            java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+            if (interrupted.get()) {
+                throw new InterruptedException();
+            }
+            String name = "baton-task-" + req.step() + "-" + req.taskId();
+            STEP_THREADS.execute(() -> {
+                Thread self = Thread.currentThread();
+                String poolName = self.getName();
+                self.setName(name);
+                stepThread.set(self);
                 OutputCapture.bind(sink);
                 try {
+                    if (interrupted.get()) {
+                        throw new InterruptedException("the task was stopped before it started");
+                    }
                     FlowSpec instance = newInstance(flowClass);
                     ArtifactState state = new ArtifactState(scope, instance, setup.inherited(), parameterNames, false, lazy);
                     FlowSpecAccess.bind(instance, state);
@@ -331,23 +353,28 @@ public final class TaskRun {
                     System.out.flush();
                     System.err.flush();
                     OutputCapture.bind(null);
+                    stepThread.set(null);
+                    Thread.interrupted(); // a pooled thread must not carry this task's interrupt into the next
+                    self.setName(poolName);
+                    ended.countDown();
                 }
-            }, "baton-task-" + req.step() + "-" + req.taskId());
-            t.setDaemon(true);
-            stepThread.set(t);
-            if (interrupted.get()) {
-                throw new InterruptedException();
-            }
-            t.start();
+            });
             Optional<Duration> timeout = node.decorators().timeout();
+            boolean finished;
             if (timeout.isPresent()) {
-                t.join(Math.max(1, timeout.get().toMillis()));
+                finished = ended.await(Math.max(1, timeout.get().toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
             } else {
-                t.join();
+                ended.await();
+                finished = true;
             }
-            if (t.isAlive()) {
-                t.interrupt();
-                t.join(STOP_GRACE.toMillis()); // give an interruptible step a moment to unwind before recording
+            if (!finished) {
+                Thread t = stepThread.get();
+                if (t != null) {
+                    t.interrupt();
+                }
+                // give an interruptible step a moment to unwind before recording; a step that ignores interrupts
+                // keeps its (daemon) thread, which the pool replaces
+                ended.await(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 outcome = Outcome.TIMED_OUT;
                 failure.set(new StepTimeoutException("step '" + req.step() + "' of " + pathspec(path)
                         + " ran longer than its @Timeout of " + human(timeout.get()) + " and was stopped"));

@@ -264,7 +264,11 @@ public final class FeatureFlows {
                 try (var watch = dir.getFileSystem().newWatchService()) {
                     dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
                     while (!Files.exists(marker)) {
-                        watch.poll(java.util.concurrent.TimeUnit.SECONDS.toMillis(10), java.util.concurrent.TimeUnit.MILLISECONDS);
+                        var key = watch.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                        if (key != null) {
+                            key.pollEvents();
+                            key.reset();
+                        }
                     }
                 }
             }
