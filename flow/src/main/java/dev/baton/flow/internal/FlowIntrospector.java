@@ -236,6 +236,9 @@ final class FlowIntrospector {
                     + " while reading parameter defaults; a flow's constructor and field initializers must not fail");
         } catch (ReflectiveOperationException | RuntimeException e) {
             errors.add(null, "cannot create " + flowClass.getName() + " to read parameter defaults: " + e);
+        } catch (ExceptionInInitializerError e) {
+            errors.add(null, "the static initializer of " + flowClass.getName() + " threw " + e.getCause()
+                    + "; a flow class must load without failing");
         }
         return null;
     }

@@ -178,6 +178,21 @@ class GraphModelTest {
         @Step public void end() {}
     }
 
+    static class FailingStaticInit extends FlowSpec {
+        static final int VALUE = Integer.parseInt("static");
+        @Parameter int size = VALUE;
+
+        @Step(next = "end") public void start() {}
+        @Step public void end() {}
+    }
+
+    @Test
+    void classWhoseStaticInitializerFails() {
+        InvalidFlowException e = assertThrows(InvalidFlowException.class, () -> FlowGraph.of(FailingStaticInit.class));
+        assertTrue(e.getMessage().contains("static initializer"), e.getMessage());
+        assertTrue(e.getMessage().contains("NumberFormatException"), e.getMessage());
+    }
+
     @Test
     void classesThatCannotBeInstantiated() {
         assertTrue(assertThrows(InvalidFlowException.class, () -> FlowGraph.of(NoDefaultConstructor.class))
