@@ -260,9 +260,23 @@ class RoundTripTest {
         List<?> backList = (List<?>) decode(CODEC, encode(CODEC, selfList));
         assertSame(backList, backList.get(1));
 
-        Point shared = new Point(1, 1, "s");
+        Account shared = new Account("s", 1);
         List<?> pair = (List<?>) decode(CODEC, encode(CODEC, new ArrayList<>(List.of(shared, shared))));
         assertSame(pair.get(0), pair.get(1));
+
+        // Records are values: a record reached twice comes back as two equal records.
+        Point point = new Point(1, 1, "s");
+        List<?> points = (List<?>) decode(CODEC, encode(CODEC, new ArrayList<>(List.of(point, point))));
+        assertEquals(points.get(0), points.get(1));
+
+        // A cycle through a record terminates (through the tracked mutable list) and keeps its shape.
+        List<Object> holder = new ArrayList<>();
+        Fixtures.Nested cyclic = new Fixtures.Nested("c", new ArrayList<>(), new Point[0]);
+        holder.add(cyclic);
+        holder.add(holder);
+        List<?> backHolder = (List<?>) decode(CODEC, encode(CODEC, holder));
+        assertSame(backHolder, backHolder.get(1));
+        assertEquals(cyclic, backHolder.get(0));
     }
 
     @Test
