@@ -42,6 +42,9 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             GraphCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
+            dev.baton.cli.internal.ShowCommand.class,
+            dev.baton.cli.internal.DumpCommand.class,
+            dev.baton.cli.internal.LogsCommand.class,
             HelpCommand.class);
 
     @Mixin
