@@ -29,7 +29,15 @@
  * initialized with a constant expression) bypass the hooks. The executor must go through the hook or through
  * {@link dev.baton.executor.internal.enhance.FieldAccess} (load before a raw read; {@code setLoaded} to
  * materialize eagerly). {@code final} artifact fields are lazily loaded on read, but their (constructor) writes
- * are never tracked. Flow instances are not thread-safe: one task, one thread.
+ * are never tracked.
+ *
+ * <h2>Threads</h2>
+ * The hooks run on whatever thread touches the field (a step may use a parallel stream), so the executor's
+ * context must be thread-safe, and {@code beforeRead} idempotent: two threads that read a field for the first
+ * time at the same moment may both call it. The tracking byte is deliberately not volatile (it would stop the
+ * JIT from hoisting the check out of loops over array artifacts); the load path fences the hook's write before
+ * setting the byte, but a thread that first reads a field while another is loading it is not formally ordered
+ * by the Java memory model. Reading what a parallel section needs before forking avoids the question.
  *
  * <h2>Which classes are re-defined (child-first, enhanced)</h2>
  * Classes must be defined by the enhancing loader to be enhanced, and classes that share a package must share

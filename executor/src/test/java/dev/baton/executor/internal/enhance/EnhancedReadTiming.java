@@ -33,7 +33,7 @@ public final class EnhancedReadTiming {
                 + " next (LoopFlow): %.1f ms wall%n", (c1 - c0) / 1e6, (cpu1 - cpu0) / 1e6, (c2 - c1) / 1e6);
         int instances = 1_000;
         int rounds = 100_000;
-        for (String kind : new String[] {"sumOne", "sumMany", "writeMany"}) {
+        for (String kind : new String[] {"sumOne", "sumMany", "writeMany", "sumArray"}) {
             for (Class<? extends FlowSpec> c : java.util.List.of(plain, enhanced)) {
                 FlowSpec[] flows = new FlowSpec[instances];
                 RecordingContext shared = new RecordingContext(); // one context: same heap layout as the plain run
@@ -42,14 +42,16 @@ public final class EnhancedReadTiming {
                     if (c == enhanced) {
                         FlowSpecAccess.bind(flows[i], shared);
                         FieldAccess.of(c).setLoaded(flows[i], "value", 3L); // steady state: already loaded
+                        FieldAccess.of(c).setLoaded(flows[i], "data", FieldAccess.of(c).get(flows[i], "data"));
                     }
                 }
                 MethodHandle mh = handle(c, kind);
-                long ops = (long) instances * rounds;
+                long ops = kind.equals("sumArray") ? 10_000L * rounds / 10 : (long) instances * rounds;
                 double[] nsPerOp = new double[10];
                 for (int i = 0; i < nsPerOp.length; i++) {
                     long t0 = System.nanoTime();
                     long r = kind.equals("sumOne") ? (long) mh.invokeExact(flows[0], (int) ops)
+                            : kind.equals("sumArray") ? (long) mh.invokeExact(flows[0], rounds / 10)
                             : (long) mh.invokeExact(flows, rounds);
                     nsPerOp[i] = (System.nanoTime() - t0) / (double) ops;
                     if (r == 42) {
@@ -66,6 +68,9 @@ public final class EnhancedReadTiming {
 
     private static MethodHandle handle(Class<?> c, String kind) throws ReflectiveOperationException {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        if (kind.equals("sumArray")) {
+            return lookup.findStatic(c, kind, MethodType.methodType(long.class, FlowSpec.class, int.class));
+        }
         if (kind.equals("sumOne")) {
             return lookup.findStatic(c, kind, MethodType.methodType(long.class, c, int.class))
                     .asType(MethodType.methodType(long.class, FlowSpec.class, int.class));
