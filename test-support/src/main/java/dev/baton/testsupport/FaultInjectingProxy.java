@@ -54,6 +54,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicInteger turn = new AtomicInteger();
     private final Thread acceptor;
     private final List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> heads = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean enabled = true;
     private volatile boolean closed;
 
@@ -65,6 +66,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         this.acceptor = new Thread(this::accept, "fault-proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** Starts a relay to {@code upstream} that injects no fault: it forwards and records request heads only. */
+    public static FaultInjectingProxy passThrough(URI upstream) {
+        FaultInjectingProxy proxy = start(upstream, Integer.MAX_VALUE, Fault.SLOW_DOWN);
+        proxy.enabled(false);
+        return proxy;
     }
 
     /**
@@ -100,6 +108,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Faults injected so far. */
     public int injected() {
         return injected.get();
+    }
+
+    /**
+     * The heads (request line and headers, as sent) of the requests seen so far, oldest first: for tests that
+     * check what a client sent.
+     */
+    public List<String> requestHeads() {
+        return List.copyOf(heads);
     }
 
     /** Faults of one kind injected so far. */
@@ -152,6 +168,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     break;
                 }
                 long n = requests.incrementAndGet();
+                if (heads.size() < 100_000) {
+                    heads.add(new String(head.raw(), StandardCharsets.ISO_8859_1));
+                }
                 Fault fault = enabled && n % every == 0 ? faults.get(Math.floorMod(turn.getAndIncrement(), faults.size())) : null;
                 if (fault == Fault.TRUNCATE && !head.method().equals("GET")) {
                     fault = Fault.SLOW_DOWN; // only a response with a body can be cut short

@@ -83,6 +83,16 @@ final class RangedInputStream extends InputStream {
         }
     }
 
+    /** Parts requested ahead of the reader and not yet handed to it (for tests of the memory bound). */
+    int partsAhead() {
+        return ahead.size();
+    }
+
+    /** The end of the last range requested so far. */
+    long fetchedUpTo() {
+        return nextToFetch;
+    }
+
     @Override
     public int available() throws IOException {
         return closed ? 0 : current.available();

@@ -49,6 +49,9 @@ final class S3Clients {
             // where the API requires them. Blobs are verified end to end by their content hash anyway.
             b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
             b.responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+            if (System.getProperty("baton.s3.chunked") != null) {
+                b.serviceConfiguration(c -> c.chunkedEncodingEnabled(Boolean.getBoolean("baton.s3.chunked")));
+            }
         } else {
             // a bucket in another region than the configured one still works (one redirect, then cached)
             b.crossRegionAccessEnabled(true);

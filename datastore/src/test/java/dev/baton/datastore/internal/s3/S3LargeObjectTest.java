@@ -1,0 +1,162 @@
+package dev.baton.datastore.internal.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.datastore.spi.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/** Multipart uploads and parallel ranged downloads against a real S3Proxy. */
+class S3LargeObjectTest {
+    private static final int MIB = 1 << 20;
+
+    private S3ObjectStore store;
+    private String bucket;
+
+    @BeforeEach
+    void open() {
+        bucket = SharedS3.server().createBucket();
+        Map<String, String> settings = SharedS3.settings();
+        settings.put("s3.partSizeMiB", "8");
+        store = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static S3Client raw() {
+        return SharedS3.server().client();
+    }
+
+    /** A deterministic stream of pseudo-random bytes, so that 64 MiB never sits on the heap twice. */
+    private static final class Generated {
+        private final Random random;
+        private final MessageDigest digest;
+
+        Generated(long seed) {
+            random = new Random(seed);
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        byte[] next(int n) {
+            byte[] b = new byte[n];
+            random.nextBytes(b);
+            digest.update(b);
+            return b;
+        }
+    }
+
+    private static byte[] sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[100_003];
+        int n;
+        long total = 0;
+        while ((n = in.read(buffer)) >= 0) {
+            digest.update(buffer, 0, n);
+            total += n;
+        }
+        assertTrue(total >= 0);
+        return digest.digest();
+    }
+
+    @Test
+    void objectOf64MiBGoesUpAsParallelMultipartAndComesBackThroughRangedGets() throws Exception {
+        long size = 64L * MIB + 12_345;
+        Generated gen = new Generated(64);
+        try (ObjectStore.Staged staged = store.stage()) {
+            OutputStream out = staged.out();
+            long left = size;
+            while (left > 0) {
+                int n = (int) Math.min(left, 1_000_003);
+                out.write(gen.next(n));
+                left -= n;
+            }
+            assertTrue(staged.commitIfAbsent("F/data/ab/big"));
+        }
+        byte[] expected = gen.digest.digest();
+
+        HeadObjectResponse head = raw().headObject(b -> b.bucket(bucket).key("baton/F/data/ab/big"));
+        assertEquals(size, head.contentLength());
+        assertTrue(head.eTag().endsWith("-9\""), "a multipart upload of 9 parts of 8 MiB: " + head.eTag());
+
+        try (InputStream in = store.open("F/data/ab/big")) {
+            assertInstanceOf(RangedInputStream.class, in, "a large object is read through parallel ranged GETs");
+            assertArrayEquals(expected, sha256(in));
+        }
+        // committing the same content-addressed name again sends nothing
+        try (ObjectStore.Staged staged = store.stage()) {
+            staged.out().write(new byte[9 * MIB]);
+            assertFalse(staged.commitIfAbsent("F/data/ab/big"));
+        }
+        assertEquals(head.eTag(), raw().headObject(b -> b.bucket(bucket).key("baton/F/data/ab/big")).eTag());
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {8 * MIB - 1, 8 * MIB, 8 * MIB + 1, 16 * MIB, 3 * 8 * MIB + 7})
+    void rangedDownloadIsExactAtPartBoundaries(int size) throws IOException {
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        // uploaded by a plain single PUT: ranged reads do not depend on how the object was written
+        raw().putObject(b -> b.bucket(bucket).key("baton/F/blob"), RequestBody.fromBytes(data));
+        try (InputStream in = store.open("F/blob")) {
+            assertEquals(size > 8 * MIB, in instanceof RangedInputStream);
+            assertArrayEquals(data, in.readAllBytes());
+            assertEquals(-1, in.read());
+        }
+        try (InputStream in = store.open("F/blob")) {
+            // byte-at-a-time reads across part boundaries
+            for (int i = 0; i < size; i += (size / 97) + 1) {
+                in.skipNBytes(i == 0 ? 0 : (size / 97));
+                assertEquals(data[i] & 0xff, in.read(), "byte " + i);
+            }
+        }
+    }
+
+    @Test
+    void readAheadIsBoundedByTheWindow() throws Exception {
+        Map<String, String> settings = SharedS3.settings();
+        settings.put("s3.readAheadParts", "2");
+        settings.put("s3.partSizeMiB", "5");
+        try (S3ObjectStore small = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of())) {
+            byte[] data = new byte[40 * MIB];
+            new Random(5).nextBytes(data);
+            raw().putObject(b -> b.bucket(bucket).key("baton/F/window"), RequestBody.fromBytes(data));
+            try (InputStream in = small.open("F/window")) {
+                RangedInputStream ranged = assertInstanceOf(RangedInputStream.class, in);
+                byte[] first = in.readNBytes(MIB);
+                assertArrayEquals(java.util.Arrays.copyOf(first, MIB), java.util.Arrays.copyOf(data, MIB));
+                assertTrue(ranged.partsAhead() <= 2, "at most 2 parts fetched ahead, saw " + ranged.partsAhead());
+                assertEquals(2 * 5L * MIB + 5L * MIB, ranged.fetchedUpTo(), "head part + 2 parts ahead, no more");
+                assertArrayEquals(sha(data, MIB), sha256(in));
+            }
+        }
+    }
+
+    private static byte[] sha(byte[] data, int from) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update(data, from, data.length - from);
+        return digest.digest();
+    }
+}
