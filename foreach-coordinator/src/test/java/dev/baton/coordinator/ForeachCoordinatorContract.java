@@ -35,14 +35,6 @@ public abstract class ForeachCoordinatorContract {
     /** A second, independent coordinator over the same store (another task, another process, another client). */
     protected abstract ForeachCoordinator another();
 
-    /**
-     * How wide {@link #aTenThousandWideSplitJoinsCompletelyAndInOrder} goes: 10,000, unless a transport makes that
-     * too slow for a unit test and the same store is proven that wide elsewhere.
-     */
-    protected int wideSplitWidth() {
-        return 10_000;
-    }
-
     private String run;
 
     @BeforeEach
@@ -222,7 +214,7 @@ public abstract class ForeachCoordinatorContract {
 
     @Test
     void aTenThousandWideSplitJoinsCompletelyAndInOrder() throws Exception {
-        int n = wideSplitWidth();
+        int n = 10_000;
         coordinator().recordSplit(split(), n);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

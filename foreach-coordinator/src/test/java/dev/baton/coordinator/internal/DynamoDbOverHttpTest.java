@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.coordinator.CoordinatorException;
 import dev.baton.coordinator.DynamoDbConfig;
 import dev.baton.coordinator.ForeachCoordinator;
-import dev.baton.coordinator.ForeachCoordinatorContract;
+import dev.baton.coordinator.IncompleteJoinException;
 import dev.baton.coordinator.ForeachCoordinators;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.testsupport.DynamoDbLocalServer;
@@ -14,21 +15,32 @@ import dev.baton.coordinator.internal.FaultProxy.Fault.Error;
 import dev.baton.flow.TransientFailureException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract over HTTP against DynamoDB Local's server on a loopback port, as end-to-end runs use it: the
- * coordinator builds its own client ({@link ForeachCoordinators#dynamoDb(DynamoDbConfig)}) with the production
- * retry strategy, and a child JVM reaches the same table from its environment alone.
+ * The DynamoDB coordinator over HTTP against DynamoDB Local's server on a loopback port, as end-to-end runs use it:
+ * the coordinator builds its own client ({@link ForeachCoordinators#dynamoDb(DynamoDbConfig)}) with the production
+ * retry strategy, a child JVM reaches the same table from its environment alone, and a fault-injecting proxy
+ * produces the throttling and access errors DynamoDB Local never sends. The whole behavioural contract runs
+ * against the same server embedded ({@link DynamoDbForeachCoordinatorTest}); here the contract's concurrency,
+ * conflict and early-join cases run again over the wire.
  */
-class DynamoDbOverHttpTest extends ForeachCoordinatorContract {
+class DynamoDbOverHttpTest {
     static final String TABLE = "baton-coordinator-http";
     static DynamoDbLocalServer ddb;
     static ForeachCoordinator coordinator;
@@ -71,20 +83,64 @@ class DynamoDbOverHttpTest extends ForeachCoordinatorContract {
         }
     }
 
-    @Override
-    protected ForeachCoordinator coordinator() {
-        return coordinator;
+    private String run;
+
+    @BeforeEach
+    void freshRun() {
+        run = "HttpFlow/" + UUID.randomUUID();
     }
 
-    @Override
-    protected ForeachCoordinator another() {
-        return another;
+    private String split() {
+        return run + "/start/1";
     }
 
-    /** 10,000 registrations take about 27 s over loopback HTTP here; the embedded test covers that width. */
-    @Override
-    protected int wideSplitWidth() {
-        return 1_000;
+    private String task(int index) {
+        return run + "/body/" + (1000 + index);
+    }
+
+    @Test
+    void twoHundredConcurrentRegistrationsOverHttpGiveAnExactCount() throws Exception {
+        int n = 200;
+        coordinator.recordSplit(split(), n);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    (index % 2 == 0 ? coordinator : another).registerBranch(split(), index, task(index));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(IntStream.range(0, n).mapToObj(this::task).toList(), coordinator.joinInputs(split()));
+    }
+
+    @Test
+    void aConflictingCardinalityOverHttpNamesTheRecordedOne() {
+        coordinator.recordSplit(split(), 5);
+        coordinator.recordSplit(split(), 5);
+        CoordinatorException e = assertThrows(CoordinatorException.class, () -> another.recordSplit(split(), 6));
+        assertTrue(e.getMessage().contains("cardinality 5") && e.getMessage().contains("produced 6"), e.getMessage());
+    }
+
+    @Test
+    void anEarlyJoinOverHttpFailsNamingTheMissingIndicesThenSucceeds() {
+        coordinator.recordSplit(split(), 3);
+        coordinator.registerBranch(split(), 2, task(2));
+        IncompleteJoinException e = assertThrows(IncompleteJoinException.class, () -> another.joinInputs(split()));
+        assertEquals(List.of(0, 1), e.missing());
+        coordinator.registerBranch(split(), 0, task(0));
+        coordinator.registerBranch(split(), 1, task(1));
+        assertEquals(List.of(task(0), task(1), task(2)), another.joinInputs(split()));
     }
 
     @Test
