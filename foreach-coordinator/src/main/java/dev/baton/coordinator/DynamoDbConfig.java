@@ -59,18 +59,22 @@ public record DynamoDbConfig(String table, URI endpoint, String region, Duration
         return new DynamoDbConfig(table, null, null, null, null);
     }
 
+    /** This configuration with another endpoint override ({@code null}: resolved from the environment). */
     public DynamoDbConfig withEndpoint(URI newEndpoint) {
         return new DynamoDbConfig(table, newEndpoint, region, retention, maxRunDuration);
     }
 
+    /** This configuration with another region ({@code null}: the SDK's chain). */
     public DynamoDbConfig withRegion(String newRegion) {
         return new DynamoDbConfig(table, endpoint, newRegion, retention, maxRunDuration);
     }
 
+    /** This configuration with another retention after the run's timeout. */
     public DynamoDbConfig withRetention(Duration newRetention) {
         return new DynamoDbConfig(table, endpoint, region, newRetention, maxRunDuration);
     }
 
+    /** This configuration with another maximum run duration. */
     public DynamoDbConfig withMaxRunDuration(Duration newMaxRunDuration) {
         return new DynamoDbConfig(table, endpoint, region, retention, newMaxRunDuration);
     }

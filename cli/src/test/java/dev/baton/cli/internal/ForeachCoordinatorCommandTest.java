@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
@@ -94,8 +96,9 @@ class ForeachCoordinatorCommandTest {
     @Test
     void aTableOfAnotherShapeIsAUsageErrorNamingIt() {
         ddb.client().createTable(r -> r.tableName("cli-wrong-key").billingMode("PAY_PER_REQUEST")
-                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("id")
+                        .attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
         Result r = run("foreach-coordinator", "create-table", "--table", "cli-wrong-key");
         assertEquals(2, r.exitCode(), r::err);
         assertTrue(r.err().contains("cli-wrong-key") && r.err().contains("pathspec"), r.err());
