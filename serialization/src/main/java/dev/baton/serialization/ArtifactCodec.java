@@ -9,7 +9,17 @@ import java.io.OutputStream;
  *
  * <p>Blob format (all streaming): a header (magic, format version, codec, compression), the compressed
  * payload, and a trailer (uncompressed length and the SHA-256 of the serialized, uncompressed bytes, which is
- * the content key). The key therefore does not depend on the compression setting.
+ * the content key, then a CRC32C of the whole blob). The key therefore does not depend on the compression setting.
+ *
+ * <p>Keys: equal values built the same way get the same key. Unordered collections serialize in their iteration
+ * order, so where that order is not a function of the contents (identity-hashed keys; {@code Set.of}/{@code Map.of},
+ * whose order depends on a per-JVM salt) the same contents may get a different key in another process: the
+ * value is then stored once more, never read wrongly. Records are values: one reached twice reads back as two
+ * equal records; other objects keep their shared and cyclic references.
+ *
+ * <p>Decoding never loads or instantiates a class outside the allowlist: the JDK's value and collection types,
+ * classes defined by the flow's class loader, Baton's value types and the classes and packages allowed on the
+ * builder. Encoding refuses the same classes, so what was written can be read.
  */
 public interface ArtifactCodec {
 
@@ -40,7 +50,12 @@ public interface ArtifactCodec {
 
     /** Configures a codec. */
     interface Builder {
-        /** zstd level (negative for the fast levels, 0 = none, default 1). */
+        /**
+         * zstd level: negative for the fast levels, 0 for no compression, default 1. Any level reads any other's
+         * blobs, and the key is the same at every level.
+         *
+         * @throws dev.baton.flow.ConfigurationException outside zstd's range
+         */
         Builder compressionLevel(int level);
 
         /**
@@ -49,10 +64,18 @@ public interface ArtifactCodec {
          */
         Builder classLoader(ClassLoader loader);
 
-        /** Allows a class (and registers it) beyond the built-in allowlist. */
+        /**
+         * Allows a class beyond the built-in allowlist, for encoding and decoding. (It is not given a Kryo
+         * registration id: blobs name it, so the bytes, and keys, do not depend on the builder's call order.)
+         */
         Builder allow(Class<?> type);
 
-        /** Allows every class in the given package (exactly that package, not sub-packages). */
+        /**
+         * Allows every class in the given package (exactly that package, not sub-packages).
+         *
+         * @throws dev.baton.flow.ConfigurationException for the unnamed package or a JDK package (allow JDK
+         *     classes one by one)
+         */
         Builder allowPackage(String packageName);
 
         ArtifactCodec build();

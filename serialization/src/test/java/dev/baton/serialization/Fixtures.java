@@ -41,6 +41,23 @@ final class Fixtures {
         }
     }
 
+    /** Every kind of record component the record serializer specializes. */
+    record AllKinds(boolean z, byte b, short s, char c, int i, long l, float f, double d, String str, Object any,
+            List<Integer> list, Color color) {}
+
+    /** A private generic record with a validating compact constructor. */
+    private record Pair<A>(A first, A second) {
+        Pair {
+            if (first == null) {
+                throw new IllegalArgumentException("first is required");
+            }
+        }
+    }
+
+    static Object pair(Object first, Object second) {
+        return new Pair<>(first, second);
+    }
+
     enum Color { RED, GREEN, BLUE }
 
     /** Constants with bodies are anonymous subclasses of the enum. */

@@ -106,7 +106,20 @@ public final class KryoZstdCodec implements ArtifactCodec {
         private final byte[] drain = new byte[KRYO_BUFFER];
 
         Worker() {
-            kryo = new Kryo(new GuardedClassResolver(allowlist), new ValueReferenceResolver());
+            kryo = new Kryo(new GuardedClassResolver(allowlist), new ValueReferenceResolver()) {
+                @Override
+                @SuppressWarnings({"rawtypes", "unchecked"})
+                public com.esotericsoftware.kryo.Serializer getDefaultSerializer(Class type) {
+                    com.esotericsoftware.kryo.Serializer annotated = getDefaultSerializerForAnnotatedType(type);
+                    if (annotated == null && type.isRecord()) {
+                        com.esotericsoftware.kryo.Serializer fast = RecordValueSerializer.forRecord(type);
+                        if (fast != null) {
+                            return fast;
+                        }
+                    }
+                    return annotated != null ? annotated : super.getDefaultSerializer(type);
+                }
+            };
             kryo.setRegistrationRequired(false);
             kryo.setWarnUnregisteredClasses(false);
             kryo.setReferences(true);
