@@ -61,7 +61,7 @@ final class ClassIndex {
             return cached;
         }
         // computed outside computeIfAbsent: reading bytes may recurse into the index (nested class loading)
-        Optional<ClassInfo> computed = Optional.ofNullable(bytesByInternalName.apply(internalName)).map(ClassIndex::parse);
+        Optional<ClassInfo> computed = Optional.ofNullable(bytesByInternalName.apply(internalName)).flatMap(ClassIndex::parse);
         Optional<ClassInfo> previous = infos.putIfAbsent(internalName, computed);
         return previous != null ? previous : computed;
     }
@@ -126,8 +126,17 @@ final class ClassIndex {
                 || internalName.startsWith("sun/") || internalName.startsWith("com/sun/");
     }
 
-    private static ClassInfo parse(byte[] bytes) {
-        ClassReader reader = new ClassReader(bytes);
+    /**
+     * Empty for a class file ASM cannot read (e.g. a newer class file version than it knows): such a class is
+     * treated as unknown, hence not a flow; if it is one, enhancing it fails later with a clear error.
+     */
+    private static Optional<ClassInfo> parse(byte[] bytes) {
+        ClassReader reader;
+        try {
+            reader = new ClassReader(bytes);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
         List<FieldInfo> fields = new ArrayList<>();
         String[] header = new String[2];
         List<String> interfaces = new ArrayList<>();
@@ -149,6 +158,6 @@ final class ClassIndex {
                 return null;
             }
         }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassInfo(header[0], header[1], List.copyOf(interfaces), List.copyOf(fields));
+        return Optional.of(new ClassInfo(header[0], header[1], List.copyOf(interfaces), List.copyOf(fields)));
     }
 }

@@ -186,8 +186,20 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
     }
 
     private Class<?> define(String name, String internal, byte[] bytes, URL location) {
-        byte[] enhanced = enhancer.enhance(internal, bytes);
+        byte[] enhanced;
+        try {
+            enhanced = enhancer.enhance(internal, bytes);
+        } catch (RuntimeException e) {
+            // never define it unenhanced: other classes may already call its accessors
+            throw new LinkageError("Baton cannot enhance " + name + " (from " + location + ", class file version "
+                    + classFileVersion(bytes) + "): " + e + ". Compile it for a Java version this Baton's ASM "
+                    + "supports (up to 25)", e);
+        }
         return defineClass(name, enhanced, 0, enhanced.length, domain(location));
+    }
+
+    private static String classFileVersion(byte[] bytes) {
+        return bytes.length < 8 ? "unknown" : String.valueOf(((bytes[6] & 0xFF) << 8) | (bytes[7] & 0xFF));
     }
 
     private ProtectionDomain domain(URL location) {

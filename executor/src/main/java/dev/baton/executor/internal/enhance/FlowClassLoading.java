@@ -114,6 +114,11 @@ public final class FlowClassLoading {
             throw new ConfigurationException("flow class " + flowClassName + " was not re-defined for enhancement (it"
                     + " was taken from " + c.getClassLoader() + "): flows must not be in a package of Baton's runtime");
         }
+        if (!EnhancedFlow.class.isAssignableFrom(flow)) {
+            loader.close();
+            throw new ConfigurationException("flow class " + flowClassName + " (or a flow superclass) could not be read"
+                    + " for enhancement from " + where + ": is its class file complete and for Java 25 or older?");
+        }
         FieldAccess.of(flow); // rejects duplicate artifact names now, not in the middle of a task
         return flow;
     }

@@ -319,6 +319,22 @@ class FlowClassLoadingTest {
     }
 
     @Test
+    void aClassFileTooNewForTheEnhancerIsAConfigurationErrorNamingItsVersion() throws IOException {
+        Path dir = temp.resolve("too-new");
+        Path file = dir.resolve("com/acme/flows/TempFlow.class");
+        Files.createDirectories(file.getParent());
+        byte[] bytes = Files.readAllBytes(classes.resolve("com/acme/flows/TempFlow.class"));
+        bytes[6] = 0;
+        bytes[7] = 99; // major version 99: no ASM knows it
+        Files.write(file, bytes);
+
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> FlowClassLoading.load("com.acme.flows.TempFlow", List.of(dir, classes), testLoader()));
+        assertTrue(e.getMessage().contains("com.acme.flows.TempFlow") && e.getMessage().contains("version 99"),
+                e.getMessage());
+    }
+
+    @Test
     void anArtifactFieldHidingAnotherIsAConfigurationError() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> FlowClassLoading.enhance(HidingFlow.class));
