@@ -61,14 +61,9 @@ public final class FlowClassLoading {
             normalized.add(p.toAbsolutePath().normalize());
         }
         Key key = new Key(flowClassName, List.copyOf(normalized), parent);
-        Class<? extends FlowSpec> known = LOADED.get(key);
-        if (known != null) {
-            return known;
-        }
-        Class<? extends FlowSpec> loaded =
-                defineEnhanced(flowClassName, ClassPathEntries.open(normalized), parent, "--classpath " + classpath);
-        Class<? extends FlowSpec> raced = LOADED.putIfAbsent(key, loaded);
-        return raced != null ? raced : loaded;
+        // computeIfAbsent: concurrent first loads wait for one loader instead of racing several (open jars)
+        return LOADED.computeIfAbsent(key, k -> defineEnhanced(flowClassName, ClassPathEntries.open(k.classpath()),
+                parent, "--classpath " + classpath));
     }
 
     /**
@@ -76,6 +71,8 @@ public final class FlowClassLoading {
      * {@code Baton.main(MyFlow.class)}): re-defined from its class file, child-first, in an enhancing loader
      * whose parent is the class's own loader, together with the user classes that reach its artifact fields
      * (see the package documentation for which). Returns {@code flowClass} itself when it is already enhanced.
+     * The re-defined classes have their own static fields: static state a {@code main} set on the original class
+     * before calling {@code Baton.main} is not seen by the enhanced one.
      *
      * @throws ConfigurationException as {@link #load}
      */

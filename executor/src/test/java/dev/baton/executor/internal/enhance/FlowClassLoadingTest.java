@@ -20,8 +20,11 @@ import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
 import dev.baton.flow.Inputs;
 import dev.baton.serialization.EncodedBlob;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -29,6 +32,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -108,7 +115,7 @@ class FlowClassLoadingTest {
         Path src = Files.createDirectories(temp.resolve("src"));
         classes = Files.createDirectories(temp.resolve("classes"));
         List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString(), "-cp",
-                Path.of(codeSource(FlowSpec.class)) + java.io.File.pathSeparator + Path.of(codeSource(EncodedBlob.class))));
+                Path.of(codeSource(FlowSpec.class)) + File.pathSeparator + Path.of(codeSource(EncodedBlob.class))));
         for (Map.Entry<String, String> e : SOURCES.entrySet()) {
             Path file = src.resolve(e.getKey());
             Files.createDirectories(file.getParent());
@@ -129,10 +136,10 @@ class FlowClassLoadingTest {
         }
     }
 
-    private static java.net.URI codeSource(Class<?> c) {
+    private static URI codeSource(Class<?> c) {
         try {
             return c.getProtectionDomain().getCodeSource().getLocation().toURI();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
     }
@@ -316,6 +323,42 @@ class FlowClassLoadingTest {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> FlowClassLoading.load("com.acme.flows.TempFlow", List.of(classes, missing), testLoader()));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void concurrentFirstLoadsShareOneClass() throws Exception {
+        Path copy = temp.resolve("concurrent");
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path target = copy.resolve(classes.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target);
+            }
+        }
+        int threads = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Class<?>>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    Class<? extends FlowSpec> flow =
+                            FlowClassLoading.load("com.acme.flows.TempFlow", List.of(copy), testLoader());
+                    // and resolve the flow's other classes concurrently through the same loader
+                    flow.getClassLoader().loadClass("com.acme.util.Stats");
+                    return flow;
+                }));
+            }
+            start.countDown();
+            Class<?> first = results.get(0).get();
+            for (Future<Class<?>> r : results) {
+                assertSame(first, r.get());
+            }
+            assertLazyTempFlow(first.asSubclass(FlowSpec.class));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
