@@ -9,7 +9,10 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -33,7 +36,8 @@ public final class DynamoDbClients {
      * {@code env}, else the SDK's own resolution (which reads {@code AWS_ENDPOINT_URL_DYNAMODB}).
      */
     public static Resolved create(DynamoDbConfig config, UnaryOperator<String> env) {
-        return create(config, env, retryStrategy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(20)));
+        return create(config, env, retryStrategy(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(20)));
     }
 
     /** As {@link #create(DynamoDbConfig, UnaryOperator)} with another retry strategy (tests use short delays). */
@@ -65,12 +69,19 @@ public final class DynamoDbClients {
         if (config.region() != null) {
             return Region.of(config.region());
         }
+        if (endpoint != null) {
+            // a local stand-in ignores the region but the SDK needs one to sign; don't let the default chain probe
+            // the EC2 instance metadata service (seconds of timeouts off EC2) for a region nobody needs
+            try {
+                return new AwsRegionProviderChain(new SystemSettingsRegionProvider(), new AwsProfileRegionProvider())
+                        .getRegion();
+            } catch (SdkClientException e) {
+                return Region.US_EAST_1;
+            }
+        }
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            if (endpoint != null) {
-                return Region.US_EAST_1;   // a local stand-in ignores the region but the SDK needs one to sign
-            }
             throw new ConfigurationException("no AWS region for the DynamoDB foreach coordinator (table '"
                     + config.table() + "'): set AWS_REGION or a profile region", e);
         }
@@ -80,14 +91,16 @@ public final class DynamoDbClients {
      * The SDK's standard strategy with AWS's retry conditions (throttling codes such as
      * {@code ProvisionedThroughputExceededException} and {@code ThrottlingException}, 5xx, I/O errors), more
      * attempts than the default 3 and a longer throttling backoff, because many foreach branches finishing
-     * together is exactly when a table throttles. The circuit breaker is off: a task makes few calls, each of
+     * together is exactly when a table throttles. Other failures back off up to {@code max} (a few seconds), so a
+     * wrong endpoint is reported within about 20 s. The circuit breaker is off: a task makes few calls, each of
      * which it needs, and failing fast would only fail the task.
      */
-    static StandardRetryStrategy retryStrategy(Duration base, Duration throttlingBase, Duration max) {
+    static StandardRetryStrategy retryStrategy(Duration base, Duration max, Duration throttlingBase,
+            Duration throttlingMax) {
         StandardRetryStrategy.Builder builder = AwsRetryStrategy.standardRetryStrategy().toBuilder();
         return builder.maxAttempts(MAX_ATTEMPTS)
                 .backoffStrategy(BackoffStrategy.exponentialDelay(base, max))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBase, max))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBase, throttlingMax))
                 .circuitBreakerEnabled(false)
                 .build();
     }

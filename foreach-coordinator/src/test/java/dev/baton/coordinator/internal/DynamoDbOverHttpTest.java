@@ -170,8 +170,8 @@ class DynamoDbOverHttpTest {
     /** The production client's strategy with millisecond delays, so that ten attempts take no time. */
     private static DynamoDbClients.Resolved fastRetryingClient(FaultProxy proxy) {
         return DynamoDbClients.create(DynamoDbConfig.of(TABLE).withEndpoint(proxy.endpoint()).withRegion("us-east-1"),
-                name -> null, DynamoDbClients.retryStrategy(Duration.ofMillis(1), Duration.ofMillis(2),
-                        Duration.ofMillis(10)));
+                name -> null, DynamoDbClients.retryStrategy(Duration.ofMillis(1), Duration.ofMillis(5),
+                        Duration.ofMillis(2), Duration.ofMillis(10)));
     }
 
     private static ForeachCoordinator through(FaultProxy proxy) {
