@@ -47,6 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * capped at 400 KB, and DynamoDB bills a write by the size of the item it rewrites, so small shards keep both the
  * limit and each registration's cost (about 1 KB of write per 10 registrations) independent of the fan-out. The
  * join reads all shards with consistent {@code BatchGetItem}s (100 shards, i.e. 10,000 indices, per request).
+ * It reads only the shards of indices {@code 0..n-1}: an out-of-range index in one of those shards is an error,
+ * one in a later shard is never seen (it cannot make the join wrong, only go unreported).
  *
  * <p>Throttling and transient errors are retried by the client's SDK retry strategy (see
  * {@link DynamoDbClients}); what still fails is translated by {@link DynamoDbErrors}.
