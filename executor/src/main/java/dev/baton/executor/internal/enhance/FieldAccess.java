@@ -13,15 +13,16 @@ import java.util.Map;
 /**
  * The executor's view of a flow class's artifact fields: which they are, and raw get/set that never call the
  * {@code beforeRead}/{@code afterWrite} hooks and never change tracking (plain reflection is not rewritten
- * either, but this is faster and checks names), plus the per-instance tracking state of an enhanced class.
+ * either; this caches the fields and names the field and class in errors), plus the per-instance tracking state
+ * of an enhanced class.
  *
  * <p>Artifact fields are the non-static, non-transient, non-synthetic instance fields declared by the flow class
  * and its superclasses below {@link FlowSpec}, superclass fields first, each in declaration order (the order
  * the class file keeps, which is source order with javac). Two artifact fields with the same name (a subclass
  * hiding a superclass field) are rejected, since artifacts are stored by name.
  *
- * <p>Instances are cached per class and thread-safe; the flow instances themselves are not (one task, one
- * thread).
+ * <p>Instances are cached per class and thread-safe. Reading or setting a field while user code of the same
+ * task writes it on another thread is a data race, as with any plain field.
  */
 public final class FieldAccess {
     /** What a task did with one artifact field of one instance, as the enhanced bytecode tracked it. */

@@ -69,10 +69,6 @@ final class FlowClassLoader extends ClassLoader implements AutoCloseable {
         return roots;
     }
 
-    LoadingPolicy policy() {
-        return policy;
-    }
-
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
         synchronized (getClassLoadingLock(name)) {

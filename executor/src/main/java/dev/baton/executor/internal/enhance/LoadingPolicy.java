@@ -45,10 +45,6 @@ final class LoadingPolicy {
         return slash < 0 ? "" : internalName.substring(0, slash);
     }
 
-    Set<String> userRoots() {
-        return userRoots;
-    }
-
     /** Rule 1: must be shared with the parent, whatever the class path says. */
     boolean parentOnly(String internalName) {
         return internalName.startsWith("java/") || internalName.startsWith("dev/baton/flow/")

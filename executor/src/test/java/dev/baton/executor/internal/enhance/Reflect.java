@@ -6,6 +6,7 @@ import dev.baton.flow.internal.FlowSpecAccess;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -77,7 +78,7 @@ final class Reflect {
             }
 
             @Override
-            public java.util.Iterator iterator() {
+            public Iterator iterator() {
                 return parents.iterator();
             }
         };
