@@ -41,6 +41,8 @@ public final class Main implements Callable<Integer> {
      */
     static final List<Class<?>> COMMANDS = List.of(
             GraphCommand.class,
+            dev.baton.cli.internal.run.RunCommand.class,
+            dev.baton.cli.internal.run.StepCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
             dev.baton.cli.internal.ShowCommand.class,
             dev.baton.cli.internal.DumpCommand.class,

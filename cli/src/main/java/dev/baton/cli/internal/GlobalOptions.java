@@ -2,6 +2,7 @@ package dev.baton.cli.internal;
 
 import dev.baton.cli.Main;
 import dev.baton.datastore.DatastoreConfig;
+import dev.baton.executor.internal.enhance.FlowClassLoading;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
 import java.io.File;
@@ -128,26 +129,26 @@ public final class GlobalOptions {
                 throw new ConfigurationException("--flow " + flow + " conflicts with " + preselected.getName()
                         + ", whose main started this command: drop --flow");
             }
-            return resolved = preselected;
+            // re-defined by the enhancing loader, so its artifact fields load lazily in tasks
+            return resolved = FlowClassLoading.enhance(preselected);
         }
         if (flow == null || flow.isBlank()) {
             throw new ConfigurationException("no flow given: pass --flow CLASS (or set BATON_FLOW),"
                     + " e.g. --flow dev.baton.examples.HelloFlow");
         }
-        Class<?> c;
-        try {
-            c = Class.forName(flow.trim(), false, flowClassLoader());
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new ConfigurationException("flow class " + flow + " not found on "
-                    + (classpath == null || classpath.isBlank() ? "baton's class path; pass --classpath with the"
-                            + " directory or jar that holds it" : "--classpath " + classpath)
-                    + (e instanceof NoClassDefFoundError ? " (a class it needs is missing: " + e.getMessage() + ")"
-                            : ""), e);
+        // the enhancing loader (executor's internal.enhance) rewrites artifact field access so fields load lazily;
+        // it reports a missing or non-flow class as a ConfigurationException naming --flow and --classpath
+        List<Path> entries = new ArrayList<>();
+        if (classpath != null && !classpath.isBlank()) {
+            for (URL url : classpathUrls(classpath)) {
+                try {
+                    entries.add(Path.of(url.toURI()));
+                } catch (java.net.URISyntaxException e) {
+                    throw new ConfigurationException("--classpath entry " + url + " is not a valid path", e);
+                }
+            }
         }
-        if (!FlowSpec.class.isAssignableFrom(c)) {
-            throw new ConfigurationException(flow + " is not a flow: a flow class extends " + FlowSpec.class.getName());
-        }
-        return resolved = c.asSubclass(FlowSpec.class);
+        return resolved = FlowClassLoading.load(flow.trim(), entries, GlobalOptions.class.getClassLoader());
     }
 
     /**

@@ -1,0 +1,106 @@
+package dev.baton.cli.internal.run;
+
+import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.coordinator.DynamoDbConfig;
+import dev.baton.coordinator.ForeachCoordinator;
+import dev.baton.coordinator.ForeachCoordinators;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.FlowDatastore;
+import dev.baton.executor.FlowBinding;
+import dev.baton.flow.FlowSpec;
+import dev.baton.flow.graph.FlowGraph;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flow, its graph, datastore and foreach coordinator as the global options name them: what {@code run} and
+ * {@code step} need. Closing it closes the datastore and the coordinator.
+ */
+final class FlowSession implements AutoCloseable {
+    final GlobalOptions global;
+    final Class<? extends FlowSpec> flowClass;
+    final FlowGraph graph;
+    final FlowDatastore datastore;
+    final ForeachCoordinator coordinator;
+    final FlowBinding binding;
+
+    FlowSession(GlobalOptions global) {
+        this.global = global;
+        this.flowClass = global.flowClass(); // loaded through the enhancing loader: artifact fields load lazily
+        this.graph = FlowGraph.of(flowClass); // InvalidFlowException: exit 4 before anything runs
+        this.datastore = Datastores.open(global.datastoreConfig(), graph.name(), flowClass.getClassLoader());
+        ForeachCoordinator c;
+        try {
+            c = openCoordinator(global);
+        } catch (RuntimeException e) {
+            datastore.close();
+            throw e;
+        }
+        this.coordinator = c;
+        this.binding = new FlowBinding(flowClass, graph, datastore, coordinator);
+    }
+
+    /**
+     * The local coordinator keeps its files beside a local datastore ({@code <root>/_coordinator}, which the
+     * client's listings skip), so every process of a run shares them; with an S3 datastore locally, under the
+     * temporary directory.
+     */
+    private static ForeachCoordinator openCoordinator(GlobalOptions g) {
+        if (g.foreachCoordinator().equals("dynamodb")) {
+            DynamoDbConfig config = DynamoDbConfig.of(g.dynamodbTable() == null || g.dynamodbTable().isBlank()
+                    ? DynamoDbConfig.DEFAULT_TABLE : g.dynamodbTable());
+            if (g.dynamodbEndpointUrl() != null && !g.dynamodbEndpointUrl().isBlank()) {
+                config = config.withEndpoint(URI.create(g.dynamodbEndpointUrl()));
+            }
+            return ForeachCoordinators.dynamoDb(config);
+        }
+        Path dir = g.datastore().equals("local") ? Path.of(g.datastoreRoot(), "_coordinator")
+                : Path.of(System.getProperty("java.io.tmpdir"), "baton-coordinator");
+        return ForeachCoordinators.local(dir);
+    }
+
+    /**
+     * The command that starts a child {@code baton} with this session's flow, datastore and coordinator: the same
+     * JVM binary and class path, tuned for a short-lived process (C1 only, serial GC, class data sharing), since a
+     * task's JVM lives for well under a second of work in the common case.
+     */
+    List<String> childCommand() {
+        List<String> cmd = new ArrayList<>();
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java);
+        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData"));
+        String jsa = System.getenv("BATON_CHILD_CDS_ARCHIVE");
+        if (jsa != null && !jsa.isBlank()) {
+            cmd.add("-XX:SharedArchiveFile=" + jsa);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main"));
+        cmd.addAll(List.of("--flow", flowClass.getName()));
+        if (global.classpath() != null && !global.classpath().isBlank()) {
+            cmd.addAll(List.of("--classpath", global.classpath()));
+        }
+        cmd.addAll(List.of("--datastore", global.datastore(), "--datastore-root", global.datastoreRoot(),
+                "--foreach-coordinator", global.foreachCoordinator(), "--quiet"));
+        if (global.s3EndpointUrl() != null && !global.s3EndpointUrl().isBlank()) {
+            cmd.addAll(List.of("--s3-endpoint-url", global.s3EndpointUrl()));
+        }
+        if (global.dynamodbTable() != null && !global.dynamodbTable().isBlank()) {
+            cmd.addAll(List.of("--dynamodb-table", global.dynamodbTable()));
+        }
+        if (global.dynamodbEndpointUrl() != null && !global.dynamodbEndpointUrl().isBlank()) {
+            cmd.addAll(List.of("--dynamodb-endpoint-url", global.dynamodbEndpointUrl()));
+        }
+        return cmd;
+    }
+
+    @Override
+    public void close() {
+        try {
+            coordinator.close();
+        } finally {
+            datastore.close();
+        }
+    }
+}

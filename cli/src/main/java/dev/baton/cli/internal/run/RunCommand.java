@@ -1,0 +1,57 @@
+package dev.baton.cli.internal.run;
+
+import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.executor.Isolation;
+import dev.baton.executor.LocalRuntime;
+import dev.baton.executor.RunOptions;
+import dev.baton.executor.RunResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/** {@code baton run}: runs the whole flow on this machine. */
+@Command(name = "run", description = {"Runs the flow locally: every task, in parallel up to --max-workers.",
+        "Flow parameters are options: a field learningRate is --learning-rate VALUE."})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--max-workers", paramLabel = "N", description = "Tasks running at once (default: cores).")
+    Integer maxWorkers;
+
+    @Option(names = "--isolation", paramLabel = "thread|process", defaultValue = "thread",
+            description = "thread: tasks in this JVM (fast); process: each task a child 'baton step' process, as"
+                    + " in a Batch container (default: ${DEFAULT-VALUE}).")
+    Isolation isolation;
+
+    @Option(names = "--run-id-file", paramLabel = "FILE", description = "Write the run id here once it is known.")
+    Path runIdFile;
+
+    @Option(names = "--tag", paramLabel = "K:V", description = "Tag the run (repeatable).")
+    List<String> tags;
+
+    @Unmatched
+    List<String> parameters;
+
+    @Override
+    public Integer call() {
+        GlobalOptions global = GlobalOptions.of(spec);
+        try (FlowSession session = new FlowSession(global)) {
+            RunOptions options = RunOptions.defaults()
+                    .withParameters(FlowParameters.parse(parameters))
+                    .withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
+                    .withIsolation(isolation)
+                    .withRunIdFile(runIdFile)
+                    .withTags(tags)
+                    .withChildCommand(session.childCommand())
+                    .withConsole(null, System.console() != null); // progress on the real console
+            RunResult result = new LocalRuntime(session.binding).run(options);
+            return result.exitCode();
+        }
+    }
+}
