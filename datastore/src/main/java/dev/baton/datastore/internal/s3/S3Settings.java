@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * {@code s3.secretAccessKey} (+ {@code s3.sessionToken}) for S3-compatible servers, {@code s3.maxConnections},
  * {@code s3.transferThreads}, {@code s3.partSizeMiB}, {@code s3.readAheadParts}, {@code s3.maxAttempts},
  * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}),
- * {@code s3.spoolDir}.
+ * {@code s3.spoolDir}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
+ * false with an endpoint).
  *
  * @param bucket the bucket of the root
  * @param prefix the key prefix of the root, without leading or trailing {@code /}; empty for the bucket root
@@ -46,6 +47,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param retryBaseDelay base of the exponential backoff with jitter between attempts
  * @param conditionalWrites whether to use {@code If-None-Match: *}: empty to probe the server once
  * @param spoolDir where staged writes larger than {@code partSize} spill, or empty for the JVM temp directory
+ * @param chunkedEncoding whether the SDK signs bodies chunk by chunk ({@code aws-chunked}) rather than whole
+ * @param expectContinue whether PUTs wait for {@code 100 Continue} before sending their body
  */
 record S3Settings(
         String bucket,
@@ -68,7 +71,9 @@ record S3Settings(
         int maxAttempts,
         Duration retryBaseDelay,
         Optional<Boolean> conditionalWrites,
-        Optional<Path> spoolDir) {
+        Optional<Path> spoolDir,
+        boolean chunkedEncoding,
+        boolean expectContinue) {
 
     static final String ENDPOINT = "s3.endpoint";
     static final String ENV_ENDPOINT = "BATON_S3_ENDPOINT_URL";
@@ -166,7 +171,9 @@ record S3Settings(
                 integer(s, "s3.maxAttempts", 8, 1, 100),
                 Duration.ofMillis(integer(s, "s3.retryBaseDelayMs", 100, 1, 60_000)),
                 text(s, "s3.conditionalWrites").filter(v -> !v.equalsIgnoreCase("auto")).map(v -> parseBool("s3.conditionalWrites", v)),
-                text(s, "s3.spoolDir").map(Path::of));
+                text(s, "s3.spoolDir").map(Path::of),
+                bool(s, "s3.chunkedEncoding").orElse(endpoint.isEmpty()),
+                bool(s, "s3.expectContinue").orElse(endpoint.isEmpty()));
     }
 
     private static URI endpoint(String text, String source) {

@@ -65,6 +65,8 @@ class S3ConfigurationTest {
         S3Settings aws = parse("s3://b-1/p", Map.of(), Map.of());
         assertEquals(Optional.empty(), aws.endpoint());
         assertFalse(aws.pathStyle(), "virtual-hosted addressing on AWS itself");
+        assertTrue(aws.chunkedEncoding() && aws.expectContinue(), "the SDK's defaults on AWS");
+        assertFalse(fromSetting.chunkedEncoding() || fromSetting.expectContinue(), "cheaper requests on an endpoint");
         assertEquals(Optional.of(true), aws.conditionalWrites().or(() -> Optional.of(true)));
     }
 
@@ -145,6 +147,7 @@ class S3ConfigurationTest {
                 String lower = h.toLowerCase(java.util.Locale.ROOT);
                 assertTrue(lower.contains("x-amz-storage-class: standard_ia"), h);
                 assertTrue(lower.contains("x-amz-server-side-encryption: aes256"), h);
+                assertFalse(lower.contains("expect:"), "no 100-continue round trip against an endpoint: " + h);
             }
         }
     }
