@@ -183,6 +183,56 @@ class ResumeTest {
         }
     }
 
+    @Test
+    void resumeAfterABranchReusesTheBranchThatSucceeded() throws Exception {
+        Path markers = markers();
+        try (Fixture fx = new Fixture(tmp.resolve("store"), ResumeFlows.Branch.class)) {
+            assertEquals(RunStatus.FAILED, fx.run(Map.of("markers", markers.toString())).status());
+            Files.createFile(markers.resolve("fixed"));
+            Resumer.Outcome outcome = fx.resume(null, null);
+            assertEquals(RunStatus.SUCCEEDED, outcome.run().status(), fx.consoleText());
+            assertEquals(Map.of("start", 1L, "a", 1L, "b", 2L, "join", 1L, "end", 1L), Fixture.executions(markers));
+            assertEquals(2, outcome.run().tasksReused());
+            try (Client client = Baton.client(fx.root.toString()).namespace(null)) {
+                assertEquals("LR", client.flow("Branch").run(outcome.run().runId()).data().get("both"));
+            }
+            // resume at the join: both branches are reused, the join and what follows run again
+            Resumer.Outcome atJoin = fx.resume(outcome.run().runId(), "join");
+            assertEquals(RunStatus.SUCCEEDED, atJoin.run().status());
+            assertEquals(3, atJoin.run().tasksReused());
+            assertEquals(2L, Fixture.executions(markers).get("join"));
+            assertEquals(2L, Fixture.executions(markers).get("b"));
+        }
+    }
+
+    @Test
+    void resumeAfterALoopMatchesEachIterationByPosition() throws Exception {
+        Path markers = markers();
+        try (Fixture fx = new Fixture(tmp.resolve("store"), ResumeFlows.Loop.class)) {
+            assertEquals(RunStatus.FAILED, fx.run(Map.of("markers", markers.toString())).status());
+            Files.createFile(markers.resolve("fixed"));
+            Resumer.Outcome outcome = fx.resume(null, null);
+            assertEquals(RunStatus.SUCCEEDED, outcome.run().status(), fx.consoleText());
+            // start + 3 bodies + 3 checks reused; finish and end run
+            assertEquals(7, outcome.run().tasksReused());
+            assertEquals(2, outcome.run().tasksRun());
+            assertEquals(Map.of("start", 1L, "body 1", 1L, "body 2", 1L, "body 3", 1L, "check 1", 1L, "check 2", 1L,
+                    "check 3", 1L, "finish", 2L, "end", 1L), Fixture.executions(markers));
+            try (Client client = Baton.client(fx.root.toString()).namespace(null)) {
+                Run run = client.flow("Loop").run(outcome.run().runId());
+                assertEquals("looped 3", run.step("finish").task().artifact("summary"));
+                List<Integer> counters = run.step("body").tasks().stream()
+                        .map(t -> t.artifact("counter", Integer.class)).sorted().toList();
+                assertEquals(List.of(1, 2, 3), counters);
+            }
+            // resume from the loop's body: every iteration runs again (each one's input changed)
+            Resumer.Outcome fromBody = fx.resume(outcome.run().runId(), "body");
+            assertEquals(RunStatus.SUCCEEDED, fromBody.run().status());
+            assertEquals(1, fromBody.run().tasksReused());
+            assertEquals(2L, Fixture.executions(markers).get("body 3"));
+        }
+    }
+
     private static List<Integer> indices(TaskHandle task) {
         return task.foreachStack().stream().map(dev.baton.flow.ForeachFrame::index).toList();
     }

@@ -216,4 +216,82 @@ public final class ResumeFlows {
             mark(markers, "end");
         }
     }
+    /** start -> {a, b} -> join -> end; {@code b} fails until fixed. */
+    public static class Branch extends FlowSpec {
+        @Parameter(help = "marker directory")
+        public String markers = "";
+        public String left;
+        public String right;
+        public String both;
+
+        @Step(next = {"a", "b"})
+        public void start() {
+            mark(markers, "start");
+        }
+
+        @Step(next = "join")
+        public void a() {
+            mark(markers, "a");
+            left = "L";
+        }
+
+        @Step(next = "join")
+        public void b() {
+            mark(markers, "b");
+            failUnlessFixed(markers, "b");
+            right = "R";
+        }
+
+        @Step(next = "end")
+        public void join(Inputs<Branch> inputs) {
+            mark(markers, "join");
+            both = inputs.stream().map(in -> in.left != null ? in.left : in.right).reduce("", String::concat);
+        }
+
+        @Step
+        public void end() {
+            mark(markers, "end");
+        }
+    }
+
+    /** start -> body -> check (again: body, done: finish) x3 -> finish (fails until fixed) -> end. */
+    public static class Loop extends FlowSpec {
+        @Parameter(help = "marker directory")
+        public String markers = "";
+        public int counter;
+        public String state;
+        public String summary;
+
+        @Step(next = "body")
+        public void start() {
+            mark(markers, "start");
+            counter = 0;
+        }
+
+        @Step(next = "check")
+        public void body() {
+            counter++;
+            mark(markers, "body " + counter);
+        }
+
+        @Step(condition = "state", cases = {
+                @dev.baton.flow.Case(value = "again", step = "body"),
+                @dev.baton.flow.Case(value = "done", step = "finish")})
+        public void check() {
+            mark(markers, "check " + counter);
+            state = counter < 3 ? "again" : "done";
+        }
+
+        @Step(next = "end")
+        public void finish() {
+            mark(markers, "finish");
+            failUnlessFixed(markers, "finish");
+            summary = "looped " + counter;
+        }
+
+        @Step
+        public void end() {
+            mark(markers, "end");
+        }
+    }
 }
