@@ -20,7 +20,7 @@ final class ClassIndex {
 
     /** A field as declared in a class file. */
     record FieldInfo(String name, String descriptor, int access) {
-        /** Non-static, non-transient and written by the user (not compiler-synthesized): an artifact if its class is a flow. */
+        /** Non-static, non-transient and user-written (not compiler-synthesized): an artifact if in a flow class. */
         boolean artifactCandidate() {
             return (access & (Opcodes.ACC_STATIC | Opcodes.ACC_TRANSIENT | Opcodes.ACC_SYNTHETIC)) == 0;
         }
@@ -61,7 +61,8 @@ final class ClassIndex {
             return cached;
         }
         // computed outside computeIfAbsent: reading bytes may recurse into the index (nested class loading)
-        Optional<ClassInfo> computed = Optional.ofNullable(bytesByInternalName.apply(internalName)).flatMap(ClassIndex::parse);
+        Optional<ClassInfo> computed =
+                Optional.ofNullable(bytesByInternalName.apply(internalName)).flatMap(ClassIndex::parse);
         Optional<ClassInfo> previous = infos.putIfAbsent(internalName, computed);
         return previous != null ? previous : computed;
     }

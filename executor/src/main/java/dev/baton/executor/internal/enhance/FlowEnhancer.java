@@ -32,8 +32,8 @@ import org.objectweb.asm.Type;
  * }</pre>
  *
  * The hot paths are one byte compare of a plain (non-volatile) field; the cold paths are separate methods so
- * the accessors stay small enough to be inlined everywhere. Tracking only changes while a context is bound, so constructor and initializer
- * writes (which run before the executor binds the task) never mark a field.
+ * the accessors stay small enough to be inlined everywhere. Tracking only changes while a context is bound, so
+ * constructor and initializer writes (which run before the executor binds the task) never mark a field.
  *
  * <p>In every class (flow or not), {@code GETFIELD owner.f} / {@code PUTFIELD owner.f} of an artifact field
  * becomes {@code INVOKESTATIC owner.$baton$get$f} / {@code $baton$put$f}: same stack effect, so the existing stack
@@ -101,12 +101,16 @@ final class FlowEnhancer {
             this.superName = superName;
             this.flow = enhancedFlowClass.test(name);
             String[] itfs = interfaces == null ? new String[0] : interfaces;
+            String sig = signature;
             if (flow) {
                 itfs = Arrays.copyOf(itfs, itfs.length + 1);
                 itfs[itfs.length - 1] = ENHANCED_FLOW;
+                if (sig != null) {
+                    sig = sig + "L" + ENHANCED_FLOW + ";"; // a generic class lists its interfaces there too
+                }
                 changed = true;
             }
-            super.visit(version, access, name, signature, superName, itfs);
+            super.visit(version, access, name, sig, superName, itfs);
         }
 
         @Override

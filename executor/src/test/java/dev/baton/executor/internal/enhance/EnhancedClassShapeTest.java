@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.executor.internal.enhance.fixtures.GenericFlow;
 import dev.baton.executor.internal.enhance.fixtures.LazyFlow;
 import dev.baton.executor.internal.enhance.fixtures.Measurement;
 import dev.baton.executor.internal.enhance.fixtures.other.Reporter;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,16 @@ class EnhancedClassShapeTest {
         byte[] once = enhancer.enhance(name, bytes(LazyFlow.class));
 
         assertSame(once, enhancer.enhance(name, once));
+    }
+
+    @Test
+    void genericFlowsKeepAConsistentSignature() {
+        Class<? extends FlowSpec> generic = FlowClassLoading.enhance(GenericFlow.class);
+
+        assertEquals(1, generic.getTypeParameters().length);
+        assertEquals(List.of(Comparable.class, EnhancedFlow.class), List.of(generic.getInterfaces()));
+        assertEquals(2, generic.getGenericInterfaces().length);
+        assertSame(EnhancedFlow.class, generic.getGenericInterfaces()[1]);
     }
 
     @Test
