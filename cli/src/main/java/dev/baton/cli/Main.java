@@ -43,10 +43,13 @@ public final class Main implements Callable<Integer> {
             GraphCommand.class,
             dev.baton.cli.internal.run.RunCommand.class,
             dev.baton.cli.internal.run.StepCommand.class,
+            dev.baton.cli.internal.PackageCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
             dev.baton.cli.internal.ShowCommand.class,
             dev.baton.cli.internal.DumpCommand.class,
             dev.baton.cli.internal.LogsCommand.class,
+            dev.baton.cli.internal.run.ResumeCommand.class,
+            dev.baton.cli.internal.run.RerunCommand.class,
             HelpCommand.class);
 
     @Mixin
