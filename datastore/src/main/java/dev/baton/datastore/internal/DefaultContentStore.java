@@ -18,14 +18,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -43,8 +41,7 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     /** Encoded blobs up to this size are buffered in memory and written in one call. */
     public static final int DEFAULT_INLINE_LIMIT = 1 << 20;
 
-    private static final int READ_BUFFER = 16 << 10;
-    private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
+    private static final int READ_BUFFER = 8 << 10;
 
     private final ObjectStore store;
     private final String flowName;
@@ -159,7 +156,7 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         String data = flowName + "/data";
         return store.list(data).stream()
                 .flatMap(shard -> store.list(data + "/" + shard).stream())
-                .filter(name -> KEY.matcher(name).matches());
+                .filter(DefaultContentStore::isKey);
     }
 
     @Override
@@ -184,11 +181,25 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     }
 
     private String pathOf(String key, String context) {
-        if (key == null || !KEY.matcher(key).matches()) {
+        if (!isKey(key)) {
             throw new MissingBlobException(context + ": '" + key + "' is not a content key (64 lowercase hex digits)"
                     + " of flow " + flowName + "; the metadata naming it is damaged");
         }
         return flowName + "/data/" + key.substring(0, 2) + "/" + key;
+    }
+
+    /** A content key: 64 lowercase hex digits (checked by hand: this runs once per blob). */
+    static boolean isKey(String key) {
+        if (key == null || key.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = key.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static <T> Map<String, T> zip(List<String> names, List<T> values) {
@@ -199,45 +210,72 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         return result;
     }
 
-    /** Runs the work on the pool (inline when there is only one item or one thread) and returns results in order. */
+    /**
+     * Runs the work on the pool (inline when there is only one item or one thread) and returns results in order.
+     * Each of at most {@code parallelism} workers takes the next item from a shared index, so a batch of 10,000
+     * small values costs a handful of hand-offs rather than one per value. The first failure stops the batch.
+     */
     private <T> List<T> runAll(List<Supplier<T>> work) {
-        List<T> results = new ArrayList<>(work.size());
-        if (work.size() <= 1 || parallelism == 1) {
+        int size = work.size();
+        List<T> results = new ArrayList<>(size);
+        if (size <= 1 || parallelism == 1) {
             for (Supplier<T> item : work) {
                 results.add(item.get());
             }
             return results;
         }
+        Object[] values = new Object[size];
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // counts items, not workers: every index is taken exactly once, so the batch is over when all are counted,
+        // whichever threads took them (a helper that never got to start is simply not needed)
+        CountDownLatch done = new CountDownLatch(size);
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < size; i = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        values[i] = work.get(i).get();
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
         ExecutorService executor = pool();
-        List<Future<T>> futures = new ArrayList<>(work.size());
-        try {
-            for (Supplier<T> item : work) {
-                futures.add(executor.submit(item::get));
-            }
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new BatonException("datastore worker failed: " + cause, cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailureException("interrupted while moving blobs of flow " + flowName, e);
-        } catch (CancellationException e) {
-            throw new TransientFailureException("blob transfer of flow " + flowName + " was cancelled", e);
-        } finally {
-            // on failure, do not leave the rest of a large batch running after the caller has given up
-            for (Future<T> future : futures) {
-                future.cancel(false);
-            }
+        int helpers = Math.min(parallelism, size) - 1;
+        for (int i = 0; i < helpers; i++) {
+            executor.execute(worker);
         }
+        // the calling thread works too: it would only wait otherwise, and on a busy pool (a nested call) it then
+        // finishes the batch alone
+        worker.run();
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            failure.compareAndSet(null, e);
+            Thread.currentThread().interrupt();
+        }
+        Throwable first = failure.get();
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
+        if (first instanceof InterruptedException) {
+            throw new TransientFailureException("interrupted while moving blobs of flow " + flowName, first);
+        }
+        if (first != null) {
+            throw new BatonException("datastore worker failed: " + first, first);
+        }
+        for (Object value : values) {
+            @SuppressWarnings("unchecked")
+            T typed = (T) value;
+            results.add(typed);
+        }
+        return results;
     }
 
     private ExecutorService pool() {

@@ -257,15 +257,23 @@ public final class LocalObjectStore implements ObjectStore {
             throw new ConfigurationException("invalid object path '" + path + "' under datastore root " + displayRoot
                     + ": paths are relative and '/'-separated");
         }
-        for (String segment : path.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        // scanned by hand rather than split: this runs for every object read or written
+        int start = 0;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int length = end - start;
+            if (length == 0 || (path.charAt(start) == '.' && (length == 1 || (length == 2 && path.charAt(start + 1) == '.')))) {
                 throw new ConfigurationException("invalid object path '" + path + "' under datastore root "
                         + displayRoot + ": empty, '.' and '..' segments are not allowed");
             }
-            if (segment.startsWith(TEMP_PREFIX)) {
+            if (path.startsWith(TEMP_PREFIX, start)) {
                 throw new ConfigurationException("invalid object path '" + path + "' under datastore root "
                         + displayRoot + ": names starting with '" + TEMP_PREFIX + "' are reserved for temporary files");
             }
+            start = end + 1;
         }
         return root.resolve(path);
     }
