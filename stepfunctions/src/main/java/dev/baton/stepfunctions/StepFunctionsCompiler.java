@@ -1,0 +1,44 @@
+package dev.baton.stepfunctions;
+
+import dev.baton.flow.graph.FlowGraph;
+import dev.baton.stepfunctions.internal.Compiler;
+import java.util.Map;
+
+/**
+ * Compiles a flow graph into a Step Functions state machine (JSONPath) whose steps are AWS Batch jobs.
+ *
+ * <ul>
+ *   <li>each step: a {@code batch:submitJob.sync} Task running {@code baton step} (container overrides under
+ *       {@link #MAX_CONTAINER_OVERRIDE_BYTES} whatever the flow);</li>
+ *   <li>static branch: a Parallel state, then the join; foreach: the split task, a {@code dynamodb:getItem} of the
+ *       split's items, an inline (or Distributed) Map, then the join naming its split task;</li>
+ *   <li>switch: the switch task, a {@code dynamodb:getItem} of the chosen step, a Choice state (loops allowed);</li>
+ *   <li>{@code numParallel} steps are refused with a {@link dev.baton.flow.ConfigurationException}.</li>
+ * </ul>
+ */
+public final class StepFunctionsCompiler {
+    /** Baton's bound on one task's container override (command + environment); AWS's limit is 8 KiB. */
+    public static final int MAX_CONTAINER_OVERRIDE_BYTES = 2048;
+
+    /** AWS's limit on a state machine definition. */
+    public static final int MAX_DEFINITION_BYTES = 1_048_576;
+
+    private StepFunctionsCompiler() {}
+
+    /**
+     * Compiles {@code graph}, naming job definitions by name (Batch then uses their latest active revision).
+     *
+     * @throws dev.baton.flow.ConfigurationException when the flow cannot run on Step Functions, naming the step
+     */
+    public static CompiledFlow compile(FlowGraph graph, DeploymentSettings settings) {
+        return compile(graph, settings, Map.of());
+    }
+
+    /**
+     * Compiles {@code graph}, referring to the job definitions by the ARNs in {@code registered} (name to
+     * {@code arn:...:job-definition/name:revision}) where given, so an execution keeps the revisions it started with.
+     */
+    public static CompiledFlow compile(FlowGraph graph, DeploymentSettings settings, Map<String, String> registered) {
+        return new Compiler(graph, settings, registered).compile();
+    }
+}
