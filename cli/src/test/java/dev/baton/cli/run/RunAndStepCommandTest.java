@@ -180,21 +180,7 @@ class RunAndStepCommandTest {
             CompletableFuture<Result> running = CompletableFuture.supplyAsync(() -> baton(
                     "--flow", flow(CliFlows.Killed.class), "run", "--isolation", "process",
                     "--run-id-file", idFile.toString()));
-            Path pidFile = null;
-            while (pidFile == null || !Files.exists(pidFile)) {
-                if (pidFile == null && Files.exists(idFile) && !Files.readString(idFile).isBlank()) {
-                    pidFile = tmp.resolve("baton-victim-" + runId(idFile) + ".pid");
-                    continue;
-                }
-                WatchKey key = watch.poll(60, TimeUnit.SECONDS);
-                if (key == null) {
-                    throw new AssertionError("the victim step never started: " + (running.isDone() ? running.get() : ""));
-                }
-                key.pollEvents();
-                key.reset();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            Files.delete(pidFile);
+            long pid = awaitVictim(watch, idFile, () -> !running.isDone());
             assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "kill -9 of the task process");
             Result r = running.get(60, TimeUnit.SECONDS);
             assertEquals(1, r.exitCode(), r.err());
@@ -206,6 +192,67 @@ class RunAndStepCommandTest {
                 assertEquals(RunStatus.FAILED, ds.readRun(run).orElseThrow().status());
                 assertTrue(ds.tasks(run, "end").isEmpty());
             }
+        }
+    }
+
+    /** Waits until the victim step of the run whose id lands in {@code idFile} has written its pid. */
+    private static long awaitVictim(WatchService watch, Path idFile, java.util.function.BooleanSupplier alive)
+            throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path pidFile = null;
+        while (pidFile == null || !Files.exists(pidFile)) {
+            if (pidFile == null && Files.exists(idFile) && !Files.readString(idFile).isBlank()) {
+                pidFile = tmp.resolve("baton-victim-" + Files.readString(idFile).trim() + ".pid");
+                continue;
+            }
+            WatchKey key = watch.poll(60, TimeUnit.SECONDS);
+            if (key == null || !alive.getAsBoolean()) {
+                throw new AssertionError("the victim step never started");
+            }
+            key.pollEvents();
+            key.reset();
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        Files.delete(pidFile);
+        return pid;
+    }
+
+    @Test
+    void stoppingTheRuntimeMarksRunningTasksAndTheRunInterrupted() throws Exception {
+        Path idFile = dir.resolve("run-id");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "--datastore-root", root().toString(),
+                "--flow", flow(CliFlows.Killed.class), "run", "--run-id-file", idFile.toString());
+        try (WatchService watch = FileSystems.getDefault().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            tmp.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            Process runtime = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("runtime.log").toFile()).start();
+            try {
+                long pid = awaitVictim(watch, idFile, runtime::isAlive);
+                assertEquals(runtime.pid(), pid, "thread isolation: the step runs in the runtime's JVM");
+                runtime.destroy(); // SIGTERM: the same shutdown path as Ctrl-C's SIGINT
+                assertTrue(runtime.waitFor(60, TimeUnit.SECONDS), "the runtime stopped");
+                assertEquals(143, runtime.exitValue(), () -> readQuietly(dir.resolve("runtime.log")));
+            } finally {
+                runtime.destroyForcibly();
+            }
+        }
+        try (FlowDatastore ds = open("Killed")) {
+            String run = runId(idFile);
+            TaskState victim = only(ds, run, "victim");
+            assertEquals(Outcome.INTERRUPTED, victim.done().outcome(), () -> readQuietly(dir.resolve("runtime.log")));
+            assertEquals(RunStatus.INTERRUPTED, ds.readRun(run).orElseThrow().status());
+            assertTrue(ds.tasks(run, "end").isEmpty());
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 
