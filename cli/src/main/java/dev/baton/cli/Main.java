@@ -43,7 +43,6 @@ public final class Main implements Callable<Integer> {
             GraphCommand.class,
             dev.baton.cli.internal.run.RunCommand.class,
             dev.baton.cli.internal.run.StepCommand.class,
-            dev.baton.cli.internal.PackageCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
             dev.baton.cli.internal.ShowCommand.class,
             dev.baton.cli.internal.DumpCommand.class,
