@@ -2,6 +2,9 @@ package dev.baton.cli.internal;
 
 import dev.baton.cli.Main;
 import dev.baton.datastore.DatastoreConfig;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.spi.ObjectStore;
+import dev.baton.executor.CodePackages;
 import dev.baton.executor.internal.enhance.FlowClassLoading;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
@@ -44,7 +47,9 @@ public final class GlobalOptions {
             "--s3-endpoint-url", "BATON_S3_ENDPOINT_URL",
             "--foreach-coordinator", "BATON_FOREACH_COORDINATOR",
             "--dynamodb-table", "BATON_DYNAMODB_TABLE",
-            "--dynamodb-endpoint-url", "BATON_DYNAMODB_ENDPOINT_URL");
+            "--dynamodb-endpoint-url", "BATON_DYNAMODB_ENDPOINT_URL",
+            "--code-package", "BATON_CODE_PACKAGE",
+            "--code-package-cache", "BATON_CODE_PACKAGE_CACHE");
 
     private static final Set<String> DATASTORES = Set.of("local", "s3");
     private static final Set<String> COORDINATORS = Set.of("local", "dynamodb");
@@ -83,6 +88,17 @@ public final class GlobalOptions {
     @Option(names = "--dynamodb-endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "A DynamoDB-compatible endpoint instead of AWS (env: BATON_DYNAMODB_ENDPOINT_URL).")
     String dynamodbEndpointUrl;
+
+    @Option(names = "--code-package", paramLabel = "KEY", scope = ScopeType.INHERIT,
+            description = "Load the flow from this code package (the key 'baton package' printed), downloaded from"
+                    + " the datastore and verified; how one generic container image runs any flow"
+                    + " (env: BATON_CODE_PACKAGE).")
+    String codePackage;
+
+    @Option(names = "--code-package-cache", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Where code packages are unpacked, one directory per key (env: BATON_CODE_PACKAGE_CACHE;"
+                    + " default: <tmp>/baton-code).")
+    Path codePackageCache;
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "More log output on stderr: -v for INFO, -vv for DEBUG.")
@@ -138,7 +154,7 @@ public final class GlobalOptions {
         }
         // the enhancing loader (executor's internal.enhance) rewrites artifact field access so fields load lazily;
         // it reports a missing or non-flow class as a ConfigurationException naming --flow and --classpath
-        List<Path> entries = new ArrayList<>();
+        List<Path> entries = new ArrayList<>(codePackageEntries());
         if (classpath != null && !classpath.isBlank()) {
             for (URL url : classpathUrls(classpath)) {
                 try {
@@ -149,6 +165,31 @@ public final class GlobalOptions {
             }
         }
         return resolved = FlowClassLoading.load(flow.trim(), entries, GlobalOptions.class.getClassLoader());
+    }
+
+    /**
+     * The class path entries of {@code --code-package}, fetched into the cache (downloaded and verified once per
+     * host), or none. They go in front of {@code --classpath}.
+     */
+    private List<Path> codePackageEntries() {
+        if (codePackage == null || codePackage.isBlank()) {
+            return List.of();
+        }
+        Path cache = codePackageCache != null ? codePackageCache : CodePackages.cacheDir(Map.of());
+        // the flow's datastore folder is named by the class's simple name: known before the class can load
+        try (ObjectStore store = Datastores.openObjectStore(datastoreConfig())) {
+            return CodePackages.fetch(store, CodePackages.flowNameOf(flow), codePackage.trim(), cache);
+        }
+    }
+
+    /** {@code --code-package}, possibly null. */
+    public String codePackage() {
+        return codePackage;
+    }
+
+    /** {@code --code-package-cache}, possibly null. */
+    public Path codePackageCache() {
+        return codePackageCache;
     }
 
     /**

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
 public final class TaskRun {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
     private static final List<String> BATCH_ENV = List.of("AWS_BATCH_JOB_ID", "AWS_BATCH_JOB_ATTEMPT",
-            "AWS_BATCH_CE_NAME", "AWS_BATCH_JQ_NAME");
+            "AWS_BATCH_CE_NAME", "AWS_BATCH_JQ_NAME", "BATON_CODE_PACKAGE");
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /**
      * Step methods run on these threads (not the caller's) so that {@code @Timeout} and interruption can stop them.

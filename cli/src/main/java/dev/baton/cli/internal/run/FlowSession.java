@@ -81,6 +81,12 @@ final class FlowSession implements AutoCloseable {
         if (global.classpath() != null && !global.classpath().isBlank()) {
             cmd.addAll(List.of("--classpath", global.classpath()));
         }
+        if (global.codePackage() != null && !global.codePackage().isBlank()) {
+            cmd.addAll(List.of("--code-package", global.codePackage()));
+            if (global.codePackageCache() != null) {
+                cmd.addAll(List.of("--code-package-cache", global.codePackageCache().toString()));
+            }
+        }
         cmd.addAll(List.of("--datastore", global.datastore(), "--datastore-root", global.datastoreRoot(),
                 "--foreach-coordinator", global.foreachCoordinator(), "--quiet"));
         if (global.s3EndpointUrl() != null && !global.s3EndpointUrl().isBlank()) {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Baton container entrypoint: runs `baton` with the job's arguments in the image's JVM, tuned for a short-lived
+# task process that respects the container's memory limit.
+#
+#   entrypoint.sh step start --run-id R --task-id T ...   -> java ... -jar baton.jar step start ...
+#   entrypoint.sh baton step start ...                      -> the same (a leading "baton" is dropped)
+#   entrypoint.sh sh -c 'SCRIPT' baton step ...             -> runs sh as given (Step Functions wraps the step in a
+#                                                              script that calls "baton", which is this script too)
+#
+# Settings (environment):
+#   BATON_JAR              the fat jar (default /opt/baton/baton.jar)
+#   BATON_LAUNCH_CLASSPATH a class path to run dev.baton.cli.Main from instead of the jar (tests, development)
+#   BATON_CDS_ARCHIVE      the AppCDS archive of the jar (default /opt/baton/baton.jsa, used when present)
+#   BATON_MAX_RAM_PERCENT  share of the container memory limit for the heap (default 75)
+#   BATON_JAVA_OPTS        extra JVM options, appended last (they win)
+#   JAVA                   the java binary (default: java on PATH)
+# Batch sets AWS_BATCH_JOB_ID, AWS_BATCH_JOB_ATTEMPT, AWS_BATCH_CE_NAME and AWS_BATCH_JQ_NAME; `baton step`
+# reads the attempt from AWS_BATCH_JOB_ATTEMPT and records the job id with the attempt.
+set -euo pipefail
+
+baton_jar="${BATON_JAR:-/opt/baton/baton.jar}"
+java_bin="${JAVA:-java}"
+
+# a leading "baton" is the command name, not an argument (images built FROM this one may pass it)
+if [ "$#" -gt 0 ] && [ "$1" = "baton" ]; then
+  shift
+fi
+
+# anything that is not a baton command or option is a program to run as given (a shell wrapper, a debug shell):
+# the docker-library convention, so one image serves `baton step ...` and `sh -c '...'` job commands alike
+if [ "$#" -gt 0 ] && [[ "$1" != -* ]]; then
+  case "$1" in
+    run|step|resume|rerun|show|dump|logs|graph|package|step-functions|foreach-coordinator|help) ;;
+    *)
+      if command -v "$1" >/dev/null 2>&1; then
+        exec "$@"
+      fi
+      ;;
+  esac
+fi
+
+if [ -n "${AWS_BATCH_JOB_ID:-}" ] && [ -n "${BATON_VERBOSE_ENTRYPOINT:-}" ]; then
+  echo "baton entrypoint: job ${AWS_BATCH_JOB_ID} attempt ${AWS_BATCH_JOB_ATTEMPT:-1}" \
+    "queue ${AWS_BATCH_JQ_NAME:-?} compute environment ${AWS_BATCH_CE_NAME:-?}" >&2
+fi
+
+# Why these flags: a task JVM lives for about a second of work in the common case, so C1 only, the serial
+# collector and no perf data file start fastest; the heap follows the container's memory limit (container
+# support is on by default in JDK 17) instead of a fixed -Xmx that would be wrong for every @Resources size.
+jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+  -XX:-UsePerfData -Xshare:auto)
+cds="${BATON_CDS_ARCHIVE:-/opt/baton/baton.jsa}"
+if [ -z "${BATON_LAUNCH_CLASSPATH:-}" ] && [ -f "$cds" ]; then
+  # an archive dumped from this very jar; a mismatched one is ignored by the JVM with -Xshare:auto, never fatal
+  jvm+=(-XX:SharedArchiveFile="$cds")
+fi
+if [ -n "${BATON_JAVA_OPTS:-}" ]; then
+  # shellcheck disable=SC2206 # a list of JVM options, split on blanks like JAVA_TOOL_OPTIONS
+  jvm+=(${BATON_JAVA_OPTS})
+fi
+
+# exec: java becomes the container's main process, so Batch's SIGTERM reaches the JVM, whose shutdown hook
+# records the attempt as INTERRUPTED
+if [ -n "${BATON_LAUNCH_CLASSPATH:-}" ]; then
+  exec "$java_bin" "${jvm[@]}" -cp "$BATON_LAUNCH_CLASSPATH" dev.baton.cli.Main "$@"
+fi
+if [ ! -f "$baton_jar" ]; then
+  echo "baton entrypoint: $baton_jar not found: build the image from the repository root after" \
+    "'mvn -pl cli -am package', or set BATON_JAR" >&2
+  exit 2
+fi
+exec "$java_bin" "${jvm[@]}" -jar "$baton_jar" "$@"
