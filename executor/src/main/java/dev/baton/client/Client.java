@@ -14,9 +14,9 @@ import java.util.Optional;
  * As in Metaflow, a client sees the runs of one namespace: {@code user:<name>} (the runs whose
  * {@link RunRecord#user()} is that name), or any other tag a run carries, such as {@code production:<token>}
  * for runs deployed to production. {@code null} is the global namespace: every run. A new client starts in
- * {@code user:<the JVM's user.name>}, the user Baton records for local runs. Unlike Metaflow's process-wide
- * {@code namespace()}, {@link #namespace(String)} returns a new client view and changes nothing else, so two
- * parts of a program cannot change each other's view. {@link FlowHandle#runs()} and friends skip runs outside the
+ * {@link #defaultNamespace()}, {@code user:<you>}, the user Baton records for your local runs. Unlike
+ * Metaflow's process-wide {@code namespace()}, {@link #namespace(String)} returns a new client view and changes
+ * nothing else, so two parts of a program cannot change each other's view. {@link FlowHandle#runs()} and friends skip runs outside the
  * namespace; asking for such a run by id is a {@link NotFoundException} that says why.
  *
  * <h2>Snapshots</h2>
@@ -34,9 +34,13 @@ public final class Client implements AutoCloseable {
         this.namespace = namespace;
     }
 
-    /** {@code user:} + the JVM's {@code user.name}: what a new client sees. */
+    /**
+     * What a new client sees: {@code user:<name>}, where the name is the one the local runtime records as a run's
+     * user: the {@code BATON_USER} environment variable when set, else the JVM's {@code user.name}.
+     */
     public static String defaultNamespace() {
-        return "user:" + System.getProperty("user.name", "unknown");
+        String user = System.getenv("BATON_USER");
+        return "user:" + (user != null && !user.isBlank() ? user : System.getProperty("user.name", "unknown"));
     }
 
     /**

@@ -82,7 +82,7 @@ class ClientTest {
 
     @Test
     void runsAreNewestFirstWithinTheDefaultNamespace() {
-        assertEquals("user:" + System.getProperty("user.name"), client.namespace());
+        assertEquals("user:" + StoreFixture.me(), client.namespace());
         FlowHandle flow = client.flow("TrainFlow");
         assertEquals(List.of("2", "1"), flow.runs().stream().map(Run::id).toList());
         assertEquals("2", flow.latestRun().id());

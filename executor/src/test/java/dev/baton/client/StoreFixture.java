@@ -37,8 +37,9 @@ final class StoreFixture implements AutoCloseable {
         this.store = Datastores.open(DatastoreConfig.local(root.toString()), flow, loader);
     }
 
+    /** The user a new client's namespace admits. */
     static String me() {
-        return System.getProperty("user.name");
+        return Client.defaultNamespace().substring("user:".length());
     }
 
     RunRecord run(String runId, int minute, RunRecord.RunStatus status, String user, List<String> tags,

@@ -85,12 +85,7 @@ class ResumeTest {
                 assertEquals(origin.step("join").task().pathspec(), run.step("join").task().origin().orElseThrow());
                 assertTrue(run.step("evaluate").task().origin().isEmpty());
                 assertTrue(run.step("end").task().origin().isEmpty());
-                // a resumed run is a normal run: it can be resumed again (from a named step)
             }
-            Resumer.Outcome again = fx.resume(resumed.runId(), "end");
-            assertEquals(RunStatus.SUCCEEDED, again.run().status());
-            assertEquals(103, again.run().tasksReused());
-            assertEquals(2, Fixture.executions(markers, "end"));
         }
     }
 
