@@ -49,7 +49,7 @@ final class ChildTask {
         this.req = req;
         this.node = node;
         this.prefix = prefix;
-        List<String> cmd = new ArrayList<>(childCommand);
+        List<String> cmd = new ArrayList<>(classDataSharing(childCommand));
         cmd.addAll(List.of("step", req.step(), "--run-id", req.runId(), "--task-id", req.taskId(), "--retry-count",
                 Integer.toString(req.retryCount())));
         if (req.maxUserCodeRetries() != null) {
@@ -69,6 +69,43 @@ final class ChildTask {
             cmd.addAll(List.of("--task-position", position.toString()));
         }
         this.command = List.copyOf(cmd);
+    }
+
+    private static final String CDS_DUMP = "-XX:ArchiveClassesAtExit=";
+
+    /**
+     * A child command may ask for a class-data-sharing archive to be dumped ({@code -XX:ArchiveClassesAtExit=F}):
+     * once F exists, children map it instead ({@code -XX:SharedArchiveFile=F}); the first child to claim
+     * {@code F.lock} dumps it; children started while it is being dumped go without.
+     */
+    static List<String> classDataSharing(List<String> command) {
+        List<String> out = new ArrayList<>(command.size());
+        for (String arg : command) {
+            if (!arg.startsWith(CDS_DUMP)) {
+                out.add(arg);
+                continue;
+            }
+            java.nio.file.Path archive = java.nio.file.Path.of(arg.substring(CDS_DUMP.length()));
+            if (java.nio.file.Files.isRegularFile(archive)) {
+                out.add("-XX:SharedArchiveFile=" + archive);
+                out.add("-Xlog:cds=off,cds+dynamic=off"); // a stale archive is silently ignored, not reported
+            } else {
+                java.nio.file.Path lock = archive.resolveSibling(archive.getFileName() + ".lock");
+                try {
+                    // a lock left by a dump that never finished (killed child) expires, so CDS is tried again
+                    if (java.nio.file.Files.isRegularFile(lock) && java.nio.file.Files.getLastModifiedTime(lock)
+                            .toInstant().isBefore(java.time.Instant.now().minus(Duration.ofMinutes(10)))) {
+                        java.nio.file.Files.deleteIfExists(lock);
+                    }
+                    java.nio.file.Files.createFile(lock);
+                    out.add(arg);
+                    out.add("-Xlog:cds=off,cds+dynamic=off");
+                } catch (IOException | RuntimeException e) {
+                    // another child is dumping it (or the directory is unusable): start without CDS
+                }
+            }
+        }
+        return out;
     }
 
     List<String> command() {

@@ -72,10 +72,8 @@ final class FlowSession implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(java);
         cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData"));
-        String jsa = System.getenv("BATON_CHILD_CDS_ARCHIVE");
-        if (jsa != null && !jsa.isBlank()) {
-            cmd.add("-XX:SharedArchiveFile=" + jsa);
-        }
+        ChildClassDataSharing.archive(System.getProperty("java.class.path"))
+                .ifPresent(jsa -> cmd.add(ChildClassDataSharing.DUMP_FLAG + jsa));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main"));
         cmd.addAll(List.of("--flow", flowClass.getName()));
         if (global.classpath() != null && !global.classpath().isBlank()) {
