@@ -265,6 +265,41 @@ class SemanticsTest {
     }
 
     @Test
+    void foreachJoinNamingItsSplitRefusesAnIncompleteSetAsTransient() {
+        try (Harness h = new Harness(root, dev.baton.executor.flows.ShapeFlows.ForeachTwo.class)) {
+            TaskExecutor ex = new TaskExecutor(h.binding);
+            assertEquals(ExitCodes.OK, ex.execute(TaskRequest.of("start", "r1", "1", new TaskInputs.None(), null))
+                    .exitCode());
+            TaskInputs fromStart = TaskInputs.parse("r1/start/1", false);
+            assertEquals(ExitCodes.OK, ex.execute(TaskRequest.of("first", "r1", "2", fromStart, 0)).exitCode());
+            assertEquals(ExitCodes.OK, ex.execute(TaskRequest.of("second", "r1", "3",
+                    TaskInputs.parse("r1/first/2", false), null)).exitCode());
+            TaskResult join = ex.execute(TaskRequest.of("join", "r1", "4", TaskInputs.parse("r1/start/1", true), null));
+            assertEquals(ExitCodes.TRANSIENT, join.exitCode(), join.message());
+            assertTrue(join.message().contains("missing indices [1, 2, 3]"), join.message());
+            assertEquals(Outcome.PLATFORM_FAILED, join.done().orElseThrow().outcome());
+            // a child without --split-index is a usage error naming the range
+            TaskResult noIndex = ex.execute(TaskRequest.of("first", "r1", "5", fromStart, null));
+            assertEquals(ExitCodes.USAGE, noIndex.exitCode());
+            assertTrue(noIndex.message().contains("--split-index 0..3"), noIndex.message());
+        }
+    }
+
+    @Test
+    void liveProgressRedrawsOneLineOnATerminal() {
+        try (Harness h = new Harness(root, dev.baton.executor.flows.ShapeFlows.Linear.class)) {
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            RunResult r = h.run(h.options().withConsole(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8),
+                    true));
+            assertEquals(RunStatus.SUCCEEDED, r.status());
+            String out = buf.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("\r\033[K"), out);
+            assertTrue(out.contains("tasks 3 done, 0 running, 0 failed"), out);
+            assertTrue(out.contains("run Linear/" + r.runId() + " SUCCEEDED"), out);
+        }
+    }
+
+    @Test
     void inputPathsParseCommaListsCompactGroupsAndFormatBack() {
         TaskInputs.Paths p = (TaskInputs.Paths) TaskInputs.parse("r/a/:1,2,3,r/b/7", false);
         assertEquals(List.of("r/a/1", "r/a/2", "r/a/3", "r/b/7"), p.paths().stream().map(Object::toString).toList());
