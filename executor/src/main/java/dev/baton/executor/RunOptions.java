@@ -21,6 +21,8 @@ import java.util.Map;
  * @param runId the id to give the run, or null to generate one
  * @param console where progress and the summary go, or null for the console
  * @param liveProgress true to redraw one progress line (a terminal), false for plain log lines
+ * @param launcher runs the tasks of the steps it {@linkplain TaskLauncher#launches launches} (e.g. on AWS Batch),
+ *     or null to run every task locally
  */
 public record RunOptions(
         Map<String, String> parameters,
@@ -33,7 +35,16 @@ public record RunOptions(
         String originRunId,
         String runId,
         PrintStream console,
-        boolean liveProgress) {
+        boolean liveProgress,
+        TaskLauncher launcher) {
+
+    /** Without a {@link TaskLauncher}: every task runs locally. */
+    public RunOptions(Map<String, String> parameters, int maxWorkers, Isolation isolation, Path runIdFile,
+            List<String> tags, List<String> childCommand, TaskReuse reuse, String originRunId, String runId,
+            PrintStream console, boolean liveProgress) {
+        this(parameters, maxWorkers, isolation, runIdFile, tags, childCommand, reuse, originRunId, runId, console,
+                liveProgress, null);
+    }
 
     public RunOptions {
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
@@ -54,47 +65,53 @@ public record RunOptions(
 
     public RunOptions withParameters(Map<String, String> p) {
         return new RunOptions(p, maxWorkers, isolation, runIdFile, tags, childCommand, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withMaxWorkers(int n) {
         return new RunOptions(parameters, n, isolation, runIdFile, tags, childCommand, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withIsolation(Isolation i) {
         return new RunOptions(parameters, maxWorkers, i, runIdFile, tags, childCommand, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withRunIdFile(Path f) {
         return new RunOptions(parameters, maxWorkers, isolation, f, tags, childCommand, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withTags(List<String> t) {
         return new RunOptions(parameters, maxWorkers, isolation, runIdFile, t, childCommand, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withChildCommand(List<String> c) {
         return new RunOptions(parameters, maxWorkers, isolation, runIdFile, tags, c, reuse, originRunId, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     /** For resume: reuse finished tasks of {@code origin} through {@code hook}. */
     public RunOptions withReuse(TaskReuse hook, String origin) {
         return new RunOptions(parameters, maxWorkers, isolation, runIdFile, tags, childCommand, hook, origin, runId,
-                console, liveProgress);
+                console, liveProgress, launcher);
     }
 
     public RunOptions withRunId(String id) {
         return new RunOptions(parameters, maxWorkers, isolation, runIdFile, tags, childCommand, reuse, originRunId, id,
-                console, liveProgress);
+                console, liveProgress, launcher);
+    }
+
+    /** Runs the steps {@code l} launches through it (e.g. AWS Batch); null for none. */
+    public RunOptions withLauncher(TaskLauncher l) {
+        return new RunOptions(parameters, maxWorkers, isolation, runIdFile, tags, childCommand, reuse, originRunId,
+                runId, console, liveProgress, l);
     }
 
     public RunOptions withConsole(PrintStream out, boolean live) {
         return new RunOptions(parameters, maxWorkers, isolation, runIdFile, tags, childCommand, reuse, originRunId,
-                runId, out, live);
+                runId, out, live, launcher);
     }
 }

@@ -11,6 +11,7 @@ import dev.baton.executor.RunOptions;
 import dev.baton.executor.RunResult;
 import dev.baton.executor.TaskExecutor;
 import dev.baton.executor.TaskInputs;
+import dev.baton.executor.TaskLauncher;
 import dev.baton.executor.TaskPosition;
 import dev.baton.executor.TaskRequest;
 import dev.baton.executor.TaskResult;
@@ -285,6 +286,20 @@ public final class LocalRunner {
         boolean process = options.isolation() == Isolation.PROCESS
                 || (!node.decorators().environment().isEmpty() && !options.childCommand().isEmpty());
         String key = l.taskId() + "#" + attempt;
+        if (options.launcher() != null && options.launcher().launches(node)) {
+            // the third launcher kind: elsewhere (AWS Batch); the task records itself in the shared datastore
+            TaskLauncher.Launch remote = options.launcher().prepare(req, node, StepArguments.of(req, l.position()),
+                    "[" + l.step() + "/" + l.taskId() + "] ");
+            running.put(key, remote::interrupt);
+            try {
+                if (stopping) {
+                    remote.interrupt();
+                }
+                return remote.run();
+            } finally {
+                running.remove(key);
+            }
+        }
         if (process) {
             ChildTask child = new ChildTask(binding, options.childCommand(), req, l.position(), node,
                     "[" + l.step() + "/" + l.taskId() + "] ");
