@@ -67,9 +67,9 @@ class ConcurrencyAndMemoryTest {
     void aLargeArrayStreamsWithoutASecondCopy() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ArtifactCodec codec = ArtifactCodec.builder().build();
-        byte[] value = new byte[64 << 20];
+        byte[] value = new byte[32 << 20];
         new Random(4).nextBytes(value);
-        double[] series = new double[8 << 20];
+        double[] series = new double[4 << 20];
         for (int i = 0; i < series.length; i++) {
             series[i] = Math.sin(i * 1e-3);
         }

@@ -21,6 +21,7 @@ final class GuardedClassResolver extends DefaultClassResolver {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // Kryo's signature
     public Registration registerImplicit(Class type) {
         String refusal = allowlist.refusal(type);
         if (refusal != null) {

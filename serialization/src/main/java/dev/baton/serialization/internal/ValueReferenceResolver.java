@@ -30,6 +30,7 @@ final class ValueReferenceResolver extends MapReferenceResolver {
     };
 
     @Override
+    @SuppressWarnings("rawtypes") // Kryo's signature
     public boolean useReferences(Class type) {
         return TRACKED.get(type);
     }

@@ -73,7 +73,7 @@ class CorruptionTest {
         for (Object value : new Object[] {series, raw}) {
             String[] key = new String[1];
             byte[] blob = encode(codec, value, key);
-            for (int trial = 0; trial < 60; trial++) {
+            for (int trial = 0; trial < 25; trial++) {
                 byte[] damaged = blob.clone();
                 int at = random.nextInt(blob.length);
                 damaged[at] ^= (byte) (1 + random.nextInt(255));
