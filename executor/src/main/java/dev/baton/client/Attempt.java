@@ -33,6 +33,8 @@ public record Attempt(
 
     /** From start to end, when both are known. */
     public Optional<Duration> duration() {
-        return startedAt == null || finishedAt == null ? Optional.empty() : Optional.of(Duration.between(startedAt, finishedAt));
+        return startedAt == null || finishedAt == null
+                ? Optional.empty()
+                : Optional.of(Duration.between(startedAt, finishedAt));
     }
 }

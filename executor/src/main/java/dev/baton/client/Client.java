@@ -16,8 +16,8 @@ import java.util.Optional;
  * for runs deployed to production. {@code null} is the global namespace: every run. A new client starts in
  * {@link #defaultNamespace()}, {@code user:<you>}, the user Baton records for your local runs. Unlike
  * Metaflow's process-wide {@code namespace()}, {@link #namespace(String)} returns a new client view and changes
- * nothing else, so two parts of a program cannot change each other's view. {@link FlowHandle#runs()} and friends skip runs outside the
- * namespace; asking for such a run by id is a {@link NotFoundException} that says why.
+ * nothing else, so two parts of a program cannot change each other's view. {@link FlowHandle#runs()} and friends
+ * skip runs outside the namespace; asking for such a run by id is a {@link NotFoundException} that says why.
  *
  * <h2>Snapshots</h2>
  * A handle reflects the datastore when it was obtained; ask its parent again to see newer state.

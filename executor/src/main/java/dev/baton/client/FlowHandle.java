@@ -42,9 +42,12 @@ public final class FlowHandle {
      */
     public Run run(String runId) {
         Objects.requireNonNull(runId, "run id");
-        Optional<RunRecord> record = runId.isEmpty() || runId.contains("/") ? Optional.empty() : datastore().readRun(runId);
+        Optional<RunRecord> record = runId.isEmpty() || runId.contains("/")
+                ? Optional.empty()
+                : datastore().readRun(runId);
         if (record.isEmpty()) {
-            List<String> recent = allRunRecords().stream().filter(client::admits).limit(10).map(RunRecord::runId).toList();
+            List<String> recent = allRunRecords().stream().filter(client::admits).limit(10).map(RunRecord::runId)
+                    .toList();
             throw new NotFoundException("flow " + name + " has no run '" + runId + "'"
                     + (recent.isEmpty() ? "" : "; its newest runs" + namespaceNote() + " are " + recent));
         }

@@ -160,8 +160,8 @@ public final class Run {
         TaskHandle end = endTask().orElseThrow(() -> new NotFoundException("run " + pathspec()
                 + " has no end task (status " + status() + "): its results are in the tasks of its steps"));
         if (!end.successful()) {
-            throw new NotFoundException("the end task " + end.pathspec() + " of run " + pathspec() + " did not succeed ("
-                    + end.status() + "): it holds no results");
+            throw new NotFoundException("the end task " + end.pathspec() + " of run " + pathspec()
+                    + " did not succeed (" + end.status() + "): it holds no results");
         }
         return end.data();
     }

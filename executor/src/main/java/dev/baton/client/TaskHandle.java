@@ -227,7 +227,8 @@ public final class TaskHandle {
         try (InputStream in = openLog(attempt, stream).orElse(InputStream.nullInputStream())) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the " + stream.suffix() + " of " + pathspec() + " attempt " + attempt, e);
+            throw new UncheckedIOException("cannot read the " + stream.suffix() + " of " + pathspec() + " attempt "
+                    + attempt, e);
         }
     }
 

@@ -25,7 +25,8 @@ public final class DumpCommand implements Callable<Integer> {
     String artifact;
 
     @Option(names = "--max-chars", paramLabel = "N", defaultValue = "10000",
-            description = "Cut each value's text after N characters, saying so; 0 for no limit (default: ${DEFAULT-VALUE}).")
+            description = "Cut each value's text after N characters, saying so; 0 for no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
     int maxChars;
 
     @Override

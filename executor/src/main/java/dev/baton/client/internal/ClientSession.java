@@ -92,7 +92,8 @@ public final class ClientSession implements AutoCloseable {
      * request per flow, where checking each run's {@code _run.json} would be one per run.
      */
     private List<String> remoteFlowNames() {
-        ObjectStoreProvider provider = ServiceLoader.load(ObjectStoreProvider.class, ClientSession.class.getClassLoader())
+        ObjectStoreProvider provider = ServiceLoader
+                .load(ObjectStoreProvider.class, ClientSession.class.getClassLoader())
                 .stream()
                 .map(ServiceLoader.Provider::get)
                 .filter(p -> p.kind().equals(config.kind()))
@@ -107,7 +108,9 @@ public final class ClientSession implements AutoCloseable {
                 if (name.isEmpty() || name.startsWith(".") || name.startsWith("_")) {
                     continue;
                 }
-                if (store.list(name + "/").stream().anyMatch(child -> !child.equals("data") && !child.equals("data/"))) {
+                boolean beyondBlobs = store.list(name + "/").stream()
+                        .anyMatch(child -> !child.equals("data") && !child.equals("data/"));
+                if (beyondBlobs) {
                     flows.add(name);
                 }
             }
@@ -186,7 +189,8 @@ public final class ClientSession implements AutoCloseable {
                 datastore.close();
             } catch (RuntimeException e) {
                 if (failure == null) {
-                    failure = new BatonException("closing the datastore of flow " + datastore.flowName() + " failed", e);
+                    failure = new BatonException("closing the datastore of flow " + datastore.flowName()
+                            + " failed", e);
                 } else {
                     failure.addSuppressed(e);
                 }

@@ -127,7 +127,8 @@ public final class Inspector {
         List<TaskHandle> tasks = step.tasks();
         out.println("Step " + step.pathspec() + ": " + tasks.size() + " task" + (tasks.size() == 1 ? "" : "s")
                 + " (" + statusCounts(tasks) + ")");
-        Text.Table table = new Text.Table("TASK", "FOREACH", "STATUS", "ATTEMPTS", "STARTED (UTC)", "DURATION", "ORIGIN", "ERROR");
+        Text.Table table = new Text.Table("TASK", "FOREACH", "STATUS", "ATTEMPTS", "STARTED (UTC)", "DURATION",
+                "ORIGIN", "ERROR");
         for (TaskHandle task : tasks) {
             table.row(task.id(), foreach(task), task.status(), task.attempts().size(), Text.time(task.startedAt()),
                     Text.duration(task.duration()), task.origin().orElse("-"), errorLine(task));
@@ -159,7 +160,8 @@ public final class Inspector {
         out.println("Task " + task.pathspec() + "  " + task.status());
         List<ForeachFrame> stack = task.foreachStack();
         if (!stack.isEmpty()) {
-            out.println("  foreach   " + stack.stream().map(f -> f.stepName() + "[" + f.index() + " of " + f.count() + "]")
+            out.println("  foreach   " + stack.stream()
+                    .map(f -> f.stepName() + "[" + f.index() + " of " + f.count() + "]")
                     .collect(Collectors.joining(" > ")));
         } else {
             task.splitIndex().ifPresent(i -> out.println("  index     " + i));
@@ -184,7 +186,8 @@ public final class Inspector {
         } else {
             out.println("  artifacts");
             Text.Table table = new Text.Table("NAME", "TYPE", "SIZE", "KEY");
-            artifacts.forEach((name, ref) -> table.row(name, ref.type(), Text.size(ref.size()), ref.key().substring(0, 12)));
+            artifacts.forEach((name, ref) ->
+                    table.row(name, ref.type(), Text.size(ref.size()), ref.key().substring(0, 12)));
             out.print(table.render("    "));
         }
         Optional<CaughtException> error = task.exception();
@@ -224,7 +227,8 @@ public final class Inspector {
         }
         for (Map.Entry<String, ArtifactRef> entry : artifacts.entrySet()) {
             String text = values.format(task.artifact(entry.getKey()));
-            String head = entry.getKey() + " (" + entry.getValue().type() + ", " + Text.size(entry.getValue().size()) + ")";
+            ArtifactRef ref = entry.getValue();
+            String head = entry.getKey() + " (" + ref.type() + ", " + Text.size(ref.size()) + ")";
             if (text.contains("\n")) {
                 out.println(head + ":");
                 text.lines().forEach(line -> out.println("  " + line));

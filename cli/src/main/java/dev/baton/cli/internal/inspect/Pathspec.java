@@ -26,8 +26,8 @@ public record Pathspec(String run, String step, String task) {
         }
         for (String part : parts) {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
-                throw new ConfigurationException("'" + text + "' is not a pathspec: expected RUN, RUN/STEP or RUN/STEP/TASK"
-                        + " with no empty part");
+                throw new ConfigurationException("'" + text
+                        + "' is not a pathspec: expected RUN, RUN/STEP or RUN/STEP/TASK with no empty part");
             }
         }
         return new Pathspec(parts[0], parts.length > 1 ? parts[1] : null, parts.length > 2 ? parts[2] : null);

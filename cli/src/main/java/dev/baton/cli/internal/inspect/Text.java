@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /** Formatting shared by the inspection commands: times, durations, sizes and aligned tables. */
 final class Text {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private Text() {}
 

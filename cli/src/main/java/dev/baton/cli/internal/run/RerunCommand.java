@@ -44,8 +44,9 @@ public final class RerunCommand implements Callable<Integer> {
             Rerunner.Outcome outcome = new Rerunner(session.binding).rerun(task, asNewRun);
             double seconds = (System.nanoTime() - t0) / 1e9;
             TaskPath ran = outcome.task();
+            String how = outcome.result().succeeded() ? "SUCCEEDED" : "FAILED (" + outcome.result().message() + ")";
             out.printf("rerun of %s/%s: %s/%s attempt %d %s in %.2f s%n", flow, task, flow, ran, outcome.attempt(),
-                    outcome.result().succeeded() ? "SUCCEEDED" : "FAILED (" + outcome.result().message() + ")", seconds);
+                    how, seconds);
             out.printf("  artifacts and logs: %s/%s/%s/%d.data.json (try: baton show %s)%n", session.datastore.root(),
                     flow, ran, outcome.attempt(), ran);
             out.flush();

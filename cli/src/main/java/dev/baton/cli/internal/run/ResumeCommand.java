@@ -34,7 +34,8 @@ public final class ResumeCommand implements Callable<Integer> {
     Integer maxWorkers;
 
     @Option(names = "--isolation", paramLabel = "thread|process", defaultValue = "thread",
-            description = "thread: tasks in this JVM; process: each task a child 'baton step' (default: ${DEFAULT-VALUE}).")
+            description = "thread: tasks in this JVM; process: each task a child 'baton step'"
+                    + " (default: ${DEFAULT-VALUE}).")
     Isolation isolation;
 
     @Option(names = "--run-id-file", paramLabel = "FILE", description = "Write the new run's id here once it is known.")

@@ -52,8 +52,8 @@ final class Clones {
         for (TaskData.Frame f : data.foreachStack()) {
             // a frame names its split task by id; in the target run, that is the task standing for the split
             TaskPath split = splitTaskOf.apply(new TaskPath(source.path().runId(), f.step(), f.splitTask()));
-            frames.add(new TaskData.Frame(f.step(), split == null ? f.splitTask() : split.taskId(), f.index(), f.count(),
-                    f.itemKey()));
+            String splitTask = split == null ? f.splitTask() : split.taskId();
+            frames.add(new TaskData.Frame(f.step(), splitTask, f.index(), f.count(), f.itemKey()));
         }
         datastore.writeData(target, 0, new TaskData(data.artifacts(), frames, data.foreachItems()));
         DoneRecord done = source.done();

@@ -106,7 +106,8 @@ record OriginRun(RunRecord record, Map<TaskPosition, TaskState> byPosition, List
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new dev.baton.flow.BatonException("reading the origin run's tasks failed: " + e.getCause(), e.getCause());
+            throw new dev.baton.flow.BatonException("reading the origin run's tasks failed: " + e.getCause(),
+                    e.getCause());
         } finally {
             pool.shutdownNow();
         }

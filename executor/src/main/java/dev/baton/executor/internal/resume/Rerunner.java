@@ -63,8 +63,8 @@ public final class Rerunner {
                         + "; the step's tasks are " + abbreviate(datastore.tasks(recorded.runId(), recorded.step()))));
         AttemptRecord attempt = state.attemptRecord();
         if (attempt == null) {
-            throw new ConfigurationException("task " + flow + "/" + recorded + " recorded no attempt.json: its inputs are"
-                    + " unknown, so it cannot be rerun");
+            throw new ConfigurationException("task " + flow + "/" + recorded
+                    + " recorded no attempt.json: its inputs are unknown, so it cannot be rerun");
         }
         TaskInputs inputs = attempt.inputPaths().isEmpty()
                 ? new TaskInputs.None()
@@ -72,7 +72,8 @@ public final class Rerunner {
         TaskPosition position = OriginRun.positionOf(state).orElse(null);
 
         TaskPath target = recorded;
-        int number = state.startedAttempts().isEmpty() ? 0 : state.startedAttempts().get(state.startedAttempts().size() - 1) + 1;
+        List<Integer> started = state.startedAttempts();
+        int number = started.isEmpty() ? 0 : started.get(started.size() - 1) + 1;
         if (asNewRun) {
             String newRunId = newRunId(datastore);
             datastore.writeRun(new RunRecord(flow, newRunId, user(), run.tags(), run.parameters(), run.runId(),
@@ -108,7 +109,8 @@ public final class Rerunner {
                             + " successful attempt: it cannot be an input"));
             TaskPath target = new TaskPath(newRunId, parent.step(), parent.taskId());
             List<String> grandparents = state.attemptRecord() == null ? List.of() : state.attemptRecord().inputPaths();
-            Clones.write(datastore, state, target, grandparents, split -> new TaskPath(newRunId, split.step(), split.taskId()));
+            Clones.write(datastore, state, target, grandparents,
+                    split -> new TaskPath(newRunId, split.step(), split.taskId()));
             cloned.add(target);
         }
         return new TaskInputs.Paths(cloned);

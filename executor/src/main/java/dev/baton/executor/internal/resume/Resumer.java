@@ -61,8 +61,8 @@ public final class Resumer {
                     + ". To run with other parameters, start a new run: baton run --<param> <value> ...");
         }
         if (step != null && !graph.steps().containsKey(step)) {
-            throw new ConfigurationException("flow " + flow + " has no step '" + step + "' to resume from; its steps are "
-                    + graph.steps().keySet());
+            throw new ConfigurationException("flow " + flow + " has no step '" + step
+                    + "' to resume from; its steps are " + graph.steps().keySet());
         }
         PrintStream console = options.console() != null ? options.console() : System.out;
 
@@ -71,8 +71,8 @@ public final class Resumer {
         if (originRunId != null) {
             originRecord = datastore.readRun(originRunId).orElseThrow(() -> new ConfigurationException(
                     "--origin-run-id " + originRunId + ": flow " + flow + " has no run '" + originRunId + "' under "
-                            + datastore.root() + " (a run of another flow cannot be resumed as " + flow + "); its newest runs are "
-                            + newestRunIds(datastore, 10)));
+                            + datastore.root() + " (a run of another flow cannot be resumed as " + flow
+                            + "); its newest runs are " + newestRunIds(datastore, 10)));
             why = "given by --origin-run-id";
         } else {
             originRecord = newestRuns(datastore).stream().findFirst().orElseThrow(() -> new ConfigurationException(
@@ -93,8 +93,8 @@ public final class Resumer {
             List<TaskState> failed = origin.unsuccessful();
             if (failed.isEmpty() && originRecord.status() == RunRecord.RunStatus.SUCCEEDED) {
                 throw new ConfigurationException("run " + flow + "/" + originRecord.runId() + " (" + why
-                        + ") succeeded: there is no failure to resume from. Name the step to run again from: baton resume STEP"
-                        + " (steps: " + graph.steps().keySet() + ")");
+                        + ") succeeded: there is no failure to resume from. Name the step to run again from:"
+                        + " baton resume STEP (steps: " + graph.steps().keySet() + ")");
             }
             List<String> order = new ArrayList<>(graph.steps().keySet());
             Optional<String> first = failed.stream().map(s -> s.path().step()).distinct()
