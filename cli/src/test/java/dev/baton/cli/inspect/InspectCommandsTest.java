@@ -232,4 +232,10 @@ class InspectCommandsTest {
         Result r = ok("--flow", "HelloFlow", "show", "1");
         assertTrue(r.out().startsWith("Run HelloFlow/1  SUCCEEDED\n"), r.out());
     }
+    @Test
+    void showWithoutAFlowListsTheFlowsUnderTheRoot() {
+        Result r = ok("show");
+        assertEquals("flows under " + root + ": HelloFlow\nshow one with: baton --flow NAME show (NAME or its class)\n",
+                r.out());
+    }
 }
