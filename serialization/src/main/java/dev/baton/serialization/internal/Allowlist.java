@@ -222,6 +222,14 @@ final class Allowlist {
         }
         ClassLoader parent = flowLoader.getParent();
         URL inherited = parent != null ? parent.getResource(path) : ClassLoader.getPlatformClassLoader().getResource(path);
-        return inherited == null || !inherited.toString().equals(own.toString());
+        if (inherited == null || !inherited.toString().equals(own.toString())) {
+            return true;
+        }
+        // A child-first loader may re-define classes from its parent's class files: Baton's enhancing loader does
+        // for a flow on the application class path (Baton.main, the fat jar), and classes sharing a package share
+        // its loader. So a package the flow loader has itself defined is the flow's own; the caller still checks
+        // that the loaded class is the flow loader's. Other names are refused without loading anything.
+        int dot = name.lastIndexOf('.');
+        return flowLoader.getDefinedPackage(dot < 0 ? "" : name.substring(0, dot)) != null;
     }
 }

@@ -165,6 +165,57 @@ class AllowlistTest {
         }
     }
 
+    /**
+     * Baton's enhancing loader re-defines a flow's classes from its parent's class files when the flow is on the
+     * application class path ({@code Baton.main}, the fat jar): both loaders then name the same resource, yet the
+     * class is the flow loader's own, and a later task must read back the records it wrote.
+     */
+    @Test
+    void classesAChildFirstFlowLoaderRedefinesFromItsParentAreAllowed(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src/userflow/Pair.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, "package userflow;\npublic record Pair(String name, int n) {}\n", StandardCharsets.UTF_8);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                src.toString()));
+        try (URLClassLoader application = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            ClassLoader flowLoader = new ClassLoader("redefining", application) {
+                @Override
+                protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                    if (!name.startsWith("userflow.")) {
+                        return super.loadClass(name, resolve);
+                    }
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> c = findLoadedClass(name);
+                        if (c == null) {
+                            try (InputStream in = application.getResourceAsStream(name.replace('.', '/') + ".class")) {
+                                byte[] bytes = in.readAllBytes();
+                                c = defineClass(name, bytes, 0, bytes.length);
+                            } catch (java.io.IOException e) {
+                                throw new ClassNotFoundException(name, e);
+                            }
+                        }
+                        return c;
+                    }
+                }
+            };
+            Object pair = flowLoader.loadClass("userflow.Pair").getConstructor(String.class, int.class)
+                    .newInstance("w", 7);
+            ArtifactCodec codec = ArtifactCodec.builder().classLoader(flowLoader).build();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            codec.encode("pair", pair, out);
+            Object back = codec.decode("pair", null, new ByteArrayInputStream(out.toByteArray()));
+            assertEquals(flowLoader, back.getClass().getClassLoader());
+            assertEquals(pair, back);
+            // a class of a package the flow loader never defined (the test's own Gadget) stays refused
+            ByteArrayOutputStream gadget = new ByteArrayOutputStream();
+            ArtifactCodec.builder().allow(Gadget.class).build().encode("g", new Gadget(), gadget);
+            assertThrows(DisallowedClassException.class,
+                    () -> codec.decode("g", null, new ByteArrayInputStream(gadget.toByteArray())));
+        }
+    }
+
     @Test
     void aThreadFieldIsRefusedWhenEncodingWithItsPath() {
         ArtifactCodec codec = ArtifactCodec.builder().allowPackage("dev.baton.serialization.internal").build();
