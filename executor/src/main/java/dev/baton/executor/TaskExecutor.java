@@ -15,6 +15,8 @@ import dev.baton.executor.internal.TaskRun;
  */
 public final class TaskExecutor {
     private final FlowBinding binding;
+    private final java.util.Map<String, dev.baton.datastore.meta.RunRecord> runs =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskExecutor(FlowBinding binding) {
         this.binding = binding;
@@ -33,7 +35,7 @@ public final class TaskExecutor {
      * @param position the task's {@link TaskPosition}, recorded in the attempt, or null
      */
     public Attempt start(TaskRequest request, String livePrefix, TaskPosition position) {
-        TaskRun run = new TaskRun(binding, request, livePrefix, position == null ? null : position.toString());
+        TaskRun run = new TaskRun(binding, request, livePrefix, position == null ? null : position.toString(), runs);
         return new Attempt(run);
     }
 

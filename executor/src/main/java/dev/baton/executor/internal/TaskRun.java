@@ -79,6 +79,7 @@ public final class TaskRun {
     private final TaskRequest req;
     private final String livePrefix;
     private final String position;
+    private final Map<String, RunRecord> runCache;
     private final AtomicBoolean doneWritten = new AtomicBoolean();
     private final AtomicBoolean interrupted = new AtomicBoolean();
     private final AtomicReference<Thread> stepThread = new AtomicReference<>();
@@ -90,6 +91,16 @@ public final class TaskRun {
      * @param position the task's position in the run ({@code TaskPosition}), recorded in the attempt, or null
      */
     public TaskRun(FlowBinding binding, TaskRequest req, String livePrefix, String position) {
+        this(binding, req, livePrefix, position, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /**
+     * @param runCache run records already read by this executor: a run's parameters, tags and origin never change
+     *     once it started, and a local run of 1,000 tasks need not parse its {@code _run.json} 1,000 times
+     */
+    public TaskRun(FlowBinding binding, TaskRequest req, String livePrefix, String position,
+            Map<String, RunRecord> runCache) {
+        this.runCache = runCache;
         this.binding = binding;
         this.graph = binding.graph();
         this.ds = binding.datastore();
@@ -149,7 +160,10 @@ public final class TaskRun {
             Map<String, ArtifactRef> inherited, List<String> inputPaths) {}
 
     private Setup setup(TaskPath path, StepNode node) {
-        RunRecord run = ds.readRun(req.runId()).orElse(null);
+        RunRecord run = runCache.get(req.runId());
+        if (run == null) {
+            run = ds.readRun(req.runId()).orElse(null);
+        }
         if (run == null) {
             if (!node.name().equals("start")) {
                 throw new ConfigurationException("run " + ds.flowName() + "/" + req.runId() + " has no _run.json: run"
@@ -157,6 +171,7 @@ public final class TaskRun {
             }
             run = RunRecords.create(binding, req.runId(), req.parameters(), req.tags(), null, Map.of());
         }
+        runCache.put(req.runId(), run);
         List<TaskPath> parentPaths = resolveInputPaths(node);
         List<TaskState> parents = new ArrayList<>();
         for (TaskPath p : parentPaths) {
@@ -521,9 +536,17 @@ public final class TaskRun {
         return done;
     }
 
+    /**
+     * Stores the attempt's output. An empty stream is not stored: readers (client, {@code baton logs}) take a
+     * missing log as empty, and most trivial tasks print nothing, so this saves two writes per task.
+     */
     private void writeLog(TaskPath path, byte[] out, byte[] err) {
-        ds.writeLog(path, req.retryCount(), FlowDatastore.LogStream.STDOUT, new ByteArrayInputStream(out));
-        ds.writeLog(path, req.retryCount(), FlowDatastore.LogStream.STDERR, new ByteArrayInputStream(err));
+        if (out.length > 0) {
+            ds.writeLog(path, req.retryCount(), FlowDatastore.LogStream.STDOUT, new ByteArrayInputStream(out));
+        }
+        if (err.length > 0) {
+            ds.writeLog(path, req.retryCount(), FlowDatastore.LogStream.STDERR, new ByteArrayInputStream(err));
+        }
     }
 
     private void writeLogQuietly(TaskPath path, OutputCapture.Sink sink) {
