@@ -103,6 +103,18 @@ public interface FlowDatastore extends AutoCloseable {
         return flowName() + "/" + task.path() + " (attempt " + task.finishedAttempt() + ")";
     }
 
+    /**
+     * Reads one attempt of a task as it stands, for listing a retried task's earlier attempts: its
+     * {@code attempt.json}, and its {@code data.json} and {@code done.json} when written. In the result,
+     * {@code startedAttempts} holds just this attempt (when it started) and {@code finishedAttempt} is this attempt
+     * when it finished, else null. Empty when the attempt has no record at all.
+     *
+     * <p>The default serves only the attempt {@link #readTask} reports; implementations read any attempt.
+     */
+    default Optional<TaskState> readAttempt(TaskPath task, int attempt) {
+        return readTask(task).filter(s -> Integer.valueOf(attempt).equals(s.finishedAttempt()));
+    }
+
     /** Stores a log of an attempt ({@code stdout} or {@code stderr}). */
     void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content);
 

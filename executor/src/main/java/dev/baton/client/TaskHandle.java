@@ -99,9 +99,8 @@ public final class TaskHandle {
     }
 
     /**
-     * Every started attempt, oldest first. The latest finished attempt and a newer unfinished one are described
-     * fully; an older attempt that a retry superseded is known by its number and by its logs (the datastore keeps
-     * only the latest outcome in view), so its status is what a retry implies: {@link TaskStatus#FAILED}.
+     * Every started attempt, oldest first, each with its own outcome, times, host and error; an older attempt that
+     * never recorded an end (its process died, and a retry followed) is {@link TaskStatus#KILLED}.
      */
     public List<Attempt> attempts() {
         List<Attempt> attempts = new ArrayList<>();
@@ -127,6 +126,17 @@ public final class TaskHandle {
                     recordIsThis ? record.startedAt() : null, null, recordIsThis ? record.host() : null,
                     recordIsThis ? record.environment() : Map.of(), null);
         }
+        // an older attempt, superseded by a retry: read its own records
+        Optional<TaskState> older = datastore().readAttempt(state.path(), number);
+        if (older.isPresent()) {
+            AttemptRecord r = older.get().attemptRecord();
+            DoneRecord d = older.get().done();
+            return new Attempt(number, d == null ? TaskStatus.KILLED : TaskStatus.of(d.outcome()),
+                    r != null ? r.startedAt() : d != null ? d.startedAt() : null, d == null ? null : d.finishedAt(),
+                    r == null ? null : r.host(), r == null ? Map.of() : r.environment(),
+                    d == null ? null : toCaught(d.error(), number + 1));
+        }
+        // a datastore that serves only the latest attempt: a retry implies that this one failed
         return new Attempt(number, TaskStatus.FAILED, null, null, null, Map.of(), null);
     }
 

@@ -228,6 +228,9 @@ class ClientTest {
         List<Attempt> attempts = task.attempts();
         assertEquals(List.of(0, 1), attempts.stream().map(Attempt::number).toList());
         assertEquals(TaskStatus.FAILED, attempts.get(0).status());
+        assertEquals("flaky", attempts.get(0).error().message());
+        assertEquals(StoreFixture.T0.plusSeconds(1200), attempts.get(0).startedAt());
+        assertEquals(Duration.ofSeconds(2), attempts.get(0).duration().orElseThrow());
         assertEquals(TaskStatus.SUCCEEDED, attempts.get(1).status());
         assertEquals(Duration.ofSeconds(2), attempts.get(1).duration().orElseThrow());
         assertEquals("host-a", attempts.get(1).host());

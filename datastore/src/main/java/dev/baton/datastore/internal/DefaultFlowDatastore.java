@@ -184,6 +184,25 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     }
 
     @Override
+    public Optional<TaskState> readAttempt(TaskPath task, int attempt) {
+        String dir = taskDir(task);
+        Optional<AttemptRecord> started =
+                readOptionalJson(attemptPath(task, attempt, "attempt.json"), AttemptRecord.class);
+        Optional<DoneRecord> done = readOptionalJson(attemptPath(task, attempt, "done.json"), DoneRecord.class);
+        if (started.isEmpty() && done.isEmpty()) {
+            return Optional.empty();
+        }
+        TaskData data = done.isEmpty() ? null
+                : readOptionalJson(dir + "/" + attempt + ".data.json", TaskData.class).orElse(null);
+        return Optional.of(new TaskState(task, started.isPresent() ? List.of(attempt) : List.of(),
+                done.isPresent() ? attempt : null, started.orElse(null), data, done.orElse(null)));
+    }
+
+    private <T> Optional<T> readOptionalJson(String path, Class<T> type) {
+        return store.read(path).map(json -> MetadataJson.read(json, type, where(path)));
+    }
+
+    @Override
     public void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content) {
         String path = attemptPath(task, attempt, stream.suffix());
         // logs stream through a staged object (they may be large); a re-run of the same attempt replaces them
