@@ -107,6 +107,15 @@ public final class S3ProxyServer implements AutoCloseable {
         return new S3ProxyServer(proxy);
     }
 
+    /**
+     * Turns logback's default DEBUG level down to WARN for S3Proxy, Jetty, the AWS SDK and Apache HttpClient
+     * (whose wire log at DEBUG prints every byte), unless the class path has a logback configuration. Starting a
+     * server does this; call it in a child JVM that only runs a client.
+     */
+    public static void quietLogging() {
+        QuietLogging.apply();
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
         return endpoint;
