@@ -6,18 +6,25 @@
 #     --isolation thread, one worker each: (t_process - t_thread) / tasks
 # Each figure is the best of RUNS runs (default 3), as wall seconds and as CPU seconds (user + sys of the process
 # and its children): on a shared machine the CPU figure is the one that does not depend on the load.
-# Needs the fat jar (built by ./baton when stale). JVM options: BATON_BENCH_JAVA_OPTS.
+# Needs the fat jar (built by ./baton when stale; or give one with BATON_BENCH_JAR). JVM options:
+# BATON_BENCH_JAVA_OPTS.
 # Usage: bench/run-bench.sh [RUNS] [PROCESS_ITEMS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-3}"
 pitems="${2:-20}"
-"$root/baton" --help >/dev/null 2>&1 || true      # builds cli/target/baton.jar when missing or stale
+if [ -z "${BATON_BENCH_JAR:-}" ]; then
+  "$root/baton" --help >/dev/null 2>&1 || true    # builds cli/target/baton.jar when missing or stale
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# a private copy: a concurrent rebuild of cli/target/baton.jar must not change it under a measurement
-cp "$root/cli/target/baton.jar" "$work/baton.jar"
-jar="$work/baton.jar"
+# a private copy: a concurrent rebuild of cli/target/baton.jar must not change it under a measurement. Its path
+# stays the same from one bench run to the next, so the children's class-data-sharing archive (keyed by the
+# jar's path, size and time) is dumped once, not on every run
+jar="${TMPDIR:-/tmp}/baton-bench/baton.jar"
+mkdir -p "$(dirname "$jar")"
+cmp -s "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar" 2>/dev/null \
+  || cp "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar"
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$jar" "$root"/bench/src/main/java/dev/baton/bench/flows/*.java
 java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto})
