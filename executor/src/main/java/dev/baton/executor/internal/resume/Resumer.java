@@ -118,7 +118,9 @@ public final class Resumer {
     }
 
     private static List<RunRecord> newestRuns(FlowDatastore datastore) {
-        return datastore.runIds().stream().map(datastore::readRun).flatMap(Optional::stream)
+        // every run record is read to find the newest by creation time (ids need not sort by time); in parallel,
+        // since on S3 each is a round trip
+        return datastore.runIds().parallelStream().map(datastore::readRun).flatMap(Optional::stream)
                 .sorted(Comparator.comparing((RunRecord r) -> r.createdAt() == null ? Instant.MIN : r.createdAt())
                         .thenComparing(RunRecord::runId).reversed())
                 .toList();
