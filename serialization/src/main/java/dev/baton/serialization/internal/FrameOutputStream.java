@@ -5,7 +5,7 @@ import java.io.OutputStream;
 import java.util.zip.CRC32C;
 
 /**
- * Writes one framed blob ({@link BlobFormat}) to the caller's stream: the header at construction, whatever is
+ * Writes one framed blob ({@link BlobFormat}) to the caller's stream: the header with the first payload, whatever is
  * written to it as payload chunks, and the trailer on {@link #finish}. Counts and checksums every byte it emits.
  *
  * <p>{@link #close()} does not close the caller's stream (the codec contract leaves it open), and after
@@ -16,19 +16,30 @@ final class FrameOutputStream extends OutputStream {
     private final OutputStream sink;
     private final CRC32C crc = new CRC32C();
     private final byte[] scratch = new byte[BlobFormat.TRAILER_SIZE];
+    private final byte[] header = new byte[BlobFormat.HEADER_SIZE];
+    private boolean headerWritten;
     private long written;
     private boolean poisoned;
     private boolean finished;
 
-    FrameOutputStream(OutputStream sink, int compressionId) throws SinkFailure {
+    FrameOutputStream(OutputStream sink, int compressionId) {
         this.sink = sink;
-        byte[] header = scratch;
         System.arraycopy(BlobFormat.MAGIC, 0, header, 0, 4);
         header[4] = (byte) BlobFormat.FORMAT_VERSION;
         header[5] = (byte) BlobFormat.CODEC_KRYO5;
         header[6] = (byte) compressionId;
         header[7] = 0;
-        emit(header, 0, BlobFormat.HEADER_SIZE);
+    }
+
+    /**
+     * The header goes out with the first payload bytes, not before: a value refused early (the usual case: a bad
+     * field is met long before Kryo's 64 KiB buffer and zstd's block first fill) leaves the destination untouched.
+     */
+    private void emitHeader() throws SinkFailure {
+        if (!headerWritten) {
+            headerWritten = true;
+            emit(header, 0, BlobFormat.HEADER_SIZE);
+        }
     }
 
     @Override
@@ -44,6 +55,7 @@ final class FrameOutputStream extends OutputStream {
         if (finished) {
             throw new IllegalStateException("blob already finished");
         }
+        emitHeader();
         while (len > 0) {
             int n = Math.min(len, BlobFormat.MAX_CHUNK);
             putInt(scratch, 0, n);
@@ -60,6 +72,7 @@ final class FrameOutputStream extends OutputStream {
             throw new IllegalStateException("a failed blob cannot be finished");
         }
         finished = true;
+        emitHeader();
         putInt(scratch, 0, 0);
         emit(scratch, 0, 4);
         putLong(scratch, 0, serializedLength);

@@ -228,6 +228,7 @@ class AllowlistTest {
         assertTrue(e.getMessage().contains("Holder.inner -> Inner.worker"), e.getMessage());
         assertTrue(e.getMessage().contains("transient"), e.getMessage());
         assertFalse(endsWithTrailer(out.toByteArray()), "a failed encode must not look complete");
+        assertEquals(0, out.size(), "a value refused early leaves the destination untouched");
     }
 
     @Test
