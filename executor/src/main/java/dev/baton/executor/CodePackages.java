@@ -73,6 +73,14 @@ public final class CodePackages {
         return PackageStore.fetch(store, flowName, key, cacheDir);
     }
 
+    /**
+     * The class path entries of package {@code key} if it is unpacked in {@code cacheDir} already, without any
+     * request to the store.
+     */
+    public static java.util.Optional<List<Path>> cached(String key, Path cacheDir) {
+        return PackageStore.cached(key, cacheDir);
+    }
+
     /** {@code BATON_CODE_PACKAGE_CACHE}, else {@code <tmp>/baton-code}. */
     public static Path cacheDir(Map<String, String> environment) {
         String dir = environment.get(ENV_CACHE);

@@ -39,17 +39,21 @@ import picocli.CommandLine.ScopeType;
  */
 public final class GlobalOptions {
     /** Option (longest name) to the environment variable that gives its default. */
-    public static final Map<String, String> ENVIRONMENT = Map.of(
-            "--flow", "BATON_FLOW",
-            "--classpath", "BATON_CLASSPATH",
-            "--datastore", "BATON_DATASTORE",
-            "--datastore-root", "BATON_DATASTORE_ROOT",
-            "--s3-endpoint-url", "BATON_S3_ENDPOINT_URL",
-            "--foreach-coordinator", "BATON_FOREACH_COORDINATOR",
-            "--dynamodb-table", "BATON_DYNAMODB_TABLE",
-            "--dynamodb-endpoint-url", "BATON_DYNAMODB_ENDPOINT_URL",
-            "--code-package", "BATON_CODE_PACKAGE",
-            "--code-package-cache", "BATON_CODE_PACKAGE_CACHE");
+    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("--flow", "BATON_FLOW"),
+            Map.entry("--classpath", "BATON_CLASSPATH"),
+            Map.entry("--datastore", "BATON_DATASTORE"),
+            Map.entry("--datastore-root", "BATON_DATASTORE_ROOT"),
+            Map.entry("--s3-endpoint-url", "BATON_S3_ENDPOINT_URL"),
+            Map.entry("--foreach-coordinator", "BATON_FOREACH_COORDINATOR"),
+            Map.entry("--dynamodb-table", "BATON_DYNAMODB_TABLE"),
+            Map.entry("--dynamodb-endpoint-url", "BATON_DYNAMODB_ENDPOINT_URL"),
+            Map.entry("--code-package", "BATON_CODE_PACKAGE"),
+            Map.entry("--code-package-cache", "BATON_CODE_PACKAGE_CACHE"),
+            Map.entry("--batch-queue", "BATON_BATCH_QUEUE"),
+            Map.entry("--batch-image", "BATON_BATCH_IMAGE"),
+            Map.entry("--batch-job-role", "BATON_BATCH_JOB_ROLE"),
+            Map.entry("--batch-endpoint-url", "BATON_BATCH_ENDPOINT_URL"));
 
     private static final Set<String> DATASTORES = Set.of("local", "s3");
     private static final Set<String> COORDINATORS = Set.of("local", "dynamodb");
@@ -176,6 +180,10 @@ public final class GlobalOptions {
             return List.of();
         }
         Path cache = codePackageCache != null ? codePackageCache : CodePackages.cacheDir(Map.of());
+        var cached = CodePackages.cached(codePackage.trim(), cache);
+        if (cached.isPresent()) {
+            return cached.get(); // no S3 client for a package this host has unpacked and verified before
+        }
         // the flow's datastore folder is named by the class's simple name: known before the class can load
         try (ObjectStore store = Datastores.openObjectStore(datastoreConfig())) {
             return CodePackages.fetch(store, CodePackages.flowNameOf(flow), codePackage.trim(), cache);
@@ -205,7 +213,7 @@ public final class GlobalOptions {
     }
 
     /** The URLs of a class path string; {@code DIR/*} expands to the jars in DIR, as {@code java -cp} does. */
-    static List<URL> classpathUrls(String classpath) {
+    public static List<URL> classpathUrls(String classpath) {
         List<URL> urls = new ArrayList<>();
         for (String entry : classpath.split(File.pathSeparator)) {
             if (entry.isBlank()) {

@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code baton run}: runs the whole flow on this machine. */
-@Command(name = "run", description = {"Runs the flow locally: every task, in parallel up to --max-workers.",
+@Command(name = "run", description = {"Runs the flow locally: every task, in parallel up to --max-workers"
+        + " (with --with batch, steps as AWS Batch jobs).",
         "Flow parameters are options: a field learningRate is --learning-rate VALUE."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
@@ -35,13 +37,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "K:V", description = "Tag the run (repeatable).")
     List<String> tags;
 
+    @Mixin
+    BatchOptions batch;
+
     @Unmatched
     List<String> parameters;
 
     @Override
     public Integer call() {
         GlobalOptions global = GlobalOptions.of(spec);
-        try (FlowSession session = new FlowSession(global)) {
+        try (FlowSession session = new FlowSession(global);
+                BatchOptions.Launching launching = batch.enabled() ? batch.open(session) : null) {
             RunOptions options = RunOptions.defaults()
                     .withParameters(FlowParameters.parse(parameters))
                     .withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
@@ -49,6 +55,7 @@ public final class RunCommand implements Callable<Integer> {
                     .withRunIdFile(runIdFile)
                     .withTags(tags)
                     .withChildCommand(session.childCommand())
+                    .withLauncher(launching == null ? null : launching.launcher()) // --with batch
                     .withConsole(null, System.console() != null); // progress on the real console
             RunResult result = new LocalRuntime(session.binding).run(options);
             return result.exitCode();

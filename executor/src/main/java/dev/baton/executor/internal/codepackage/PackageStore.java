@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -84,8 +85,9 @@ public final class PackageStore {
                     + " is not a SHA-256 hex key as printed by baton package");
         }
         Path target = cacheDir.resolve(key);
-        if (Files.isRegularFile(target.resolve(PackageFormat.MANIFEST))) {
-            return entries(target, key);
+        Optional<List<Path>> cached = cached(key, cacheDir);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         try {
             Files.createDirectories(cacheDir);
@@ -101,6 +103,19 @@ public final class PackageStore {
             deleteQuietly(zip);
         }
         return entries(target, key);
+    }
+
+    /**
+     * The entries of package {@code key} when it is unpacked in {@code cacheDir} already (verified when it was
+     * downloaded), without touching the store: a warm task opens no connection for its code.
+     */
+    public static Optional<List<Path>> cached(String key, Path cacheDir) {
+        if (!PackageFormat.isKey(key)) {
+            return Optional.empty();
+        }
+        Path target = cacheDir.resolve(key);
+        return Files.isRegularFile(target.resolve(PackageFormat.MANIFEST)) ? Optional.of(entries(target, key))
+                : Optional.empty();
     }
 
     private static Path download(ObjectStore store, String path, String key, Path cacheDir) {

@@ -1,0 +1,187 @@
+package dev.baton.bench.container;
+
+import dev.baton.testsupport.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.tools.ToolProvider;
+
+/**
+ * Container-mode task overhead, measured on this host without Docker (issue 10's start-up figure): each task is
+ * {@code container/entrypoint.sh step ...} run with the environment of a Batch job, the fat jar, a code package
+ * named by {@code BATON_CODE_PACKAGE}, and an S3 datastore (S3Proxy in this JVM on loopback).
+ *
+ * <p>Prints, as the median of N runs (and the best), for the JVM without and with the AppCDS archive the image
+ * ships: (a) process start to the user's step method running (the step prints {@code Instant.now()}; the clock
+ * is the same on both sides); (b) the whole task, start to exit, for {@code start} (no inputs) and for a step
+ * that loads a parent artifact and persists one, with the package already unpacked on the host (warm) and
+ * downloaded, verified and unpacked first (cold); (c) the CPU seconds of the task process (bash {@code times}).
+ *
+ * <p>Usage: {@code container/bench-startup.sh [RUNS]} (builds what it needs).
+ * Arguments: {@code REPO_ROOT [RUNS]}.
+ */
+public final class ContainerTaskStartup {
+    private static final String FLOW = """
+            package bench;
+            import dev.baton.flow.*;
+            public class TrivialFlow extends FlowSpec {
+                String greeting;
+                int length;
+                @Step(next = "end") public void start() {
+                    System.out.println("STEP_RUNNING " + java.time.Instant.now());
+                    greeting = "hello";
+                }
+                @Step public void end() {
+                    System.out.println("STEP_RUNNING " + java.time.Instant.now());
+                    length = greeting.length();
+                }
+            }
+            """;
+
+    private ContainerTaskStartup() {}
+
+    record Sample(double startToStepMs, double wallMs, double cpuS) {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path entrypoint = root.resolve("container/entrypoint.sh");
+        Path work = Files.createTempDirectory("baton-startup-");
+        // a private copy: in a shared working tree a rebuild may replace cli/target/baton.jar mid-measurement
+        Path jar = Files.copy(root.resolve("cli/target/baton.jar"), work.resolve("baton.jar"));
+        try (S3ProxyServer s3 = S3ProxyServer.startInMemory()) {
+            String bucket = s3.createBucket();
+            Path classes = Files.createDirectories(work.resolve("classes"));
+            Path src = work.resolve("src/bench/TrivialFlow.java");
+            Files.createDirectories(src.getParent());
+            Files.writeString(src, FLOW);
+            if (ToolProvider.getSystemJavaCompiler().run(null, null, null, "-nowarn", "-cp", jar.toString(), "-d",
+                    classes.toString(), src.toString()) != 0) {
+                throw new IllegalStateException("cannot compile the benchmark flow");
+            }
+            Map<String, String> env = new HashMap<>(s3.environment());
+            env.put("BATON_FLOW", "bench.TrivialFlow");
+            env.put("BATON_DATASTORE", "s3");
+            env.put("BATON_DATASTORE_ROOT", "s3://" + bucket + "/baton");
+            env.put("BATON_JAR", jar.toString());
+            env.put("AWS_BATCH_CE_NAME", "bench-ce");
+            env.put("AWS_BATCH_JQ_NAME", "bench-queue");
+            env.put("AWS_BATCH_JOB_ATTEMPT", "1");
+
+            Map<String, String> packaging = new HashMap<>(env);
+            packaging.put("BATON_CLASSPATH", classes.toString());
+            String key = run(List.of("java", "-jar", jar.toString(), "--quiet", "package"), packaging, work).out.trim();
+            env.put("BATON_CODE_PACKAGE", key);
+
+            // the AppCDS archive, dumped as the Dockerfile does (a local run of the bundled HelloFlow)
+            Path jsa = work.resolve("baton.jsa");
+            run(List.of("java", "-XX:ArchiveClassesAtExit=" + jsa, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", jar.toString(), "--quiet", "--datastore-root", work.resolve("train").toString(), "--flow",
+                    "dev.baton.examples.HelloFlow", "run", "--max-workers", "1"), Map.of(), work);
+
+            System.out.printf(Locale.ROOT, "container-mode task overhead, %d runs each (median / best), S3Proxy on"
+                    + " loopback, %d cores%n", runs, Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "%-9s %-5s %-6s %22s %22s %18s%n", "cds", "step", "cache",
+                    "start->step ms", "task wall ms", "task cpu s");
+            int n = 0;
+            for (boolean cds : new boolean[] {false, true}) {
+                for (boolean cold : new boolean[] {false, true}) {
+                    List<Sample> starts = new ArrayList<>();
+                    List<Sample> ends = new ArrayList<>();
+                    Path warmCache = work.resolve("cache-warm");
+                    for (int i = 0; i < runs + 1; i++) {
+                        Map<String, String> e = new HashMap<>(env);
+                        e.put("BATON_CDS_ARCHIVE", cds ? jsa.toString() : work.resolve("none.jsa").toString());
+                        e.put("BATON_CODE_PACKAGE_CACHE", cold ? work.resolve("cache-" + (n++)).toString()
+                                : warmCache.toString());
+                        String runId = "b" + (n++);
+                        Sample s = task(entrypoint, e, work, List.of("step", "start", "--run-id", runId, "--task-id",
+                                "job-s"));
+                        Sample t = task(entrypoint, e, work, List.of("step", "end", "--run-id", runId, "--task-id",
+                                "job-e", "--input-paths", runId + "/start/job-s"));
+                        if (i > 0) { // the first run of a kind warms the page cache and (warm) the package cache
+                            starts.add(s);
+                            ends.add(t);
+                        }
+                    }
+                    print(cds, "start", cold, starts);
+                    print(cds, "end", cold, ends);
+                }
+            }
+        } finally {
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void print(boolean cds, String step, boolean cold, List<Sample> samples) {
+        System.out.printf(Locale.ROOT, "%-9s %-5s %-6s %22s %22s %18s%n", cds ? "appcds" : "default", step,
+                cold ? "cold" : "warm",
+                stat(samples.stream().mapToDouble(Sample::startToStepMs).toArray(), "%.0f"),
+                stat(samples.stream().mapToDouble(Sample::wallMs).toArray(), "%.0f"),
+                stat(samples.stream().mapToDouble(Sample::cpuS).toArray(), "%.2f"));
+    }
+
+    private static String stat(double[] v, String fmt) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return String.format(Locale.ROOT, fmt + " / " + fmt, median, s[0]);
+    }
+
+    /** One task through the entrypoint; bash's {@code times} reports the CPU of the task's process. */
+    private static Sample task(Path entrypoint, Map<String, String> env, Path work, List<String> args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+                "bash \"$0\" \"$@\"; rc=$?; times >&2; exit $rc", entrypoint.toString()));
+        cmd.addAll(args);
+        Map<String, String> e = new HashMap<>(env);
+        e.put("AWS_BATCH_JOB_ID", args.get(args.indexOf("--task-id") + 1));
+        Instant t0 = Instant.now();
+        long n0 = System.nanoTime();
+        Out o = run(cmd, e, work);
+        double wall = (System.nanoTime() - n0) / 1e6;
+        Instant stepAt = o.out.lines().filter(l -> l.startsWith("STEP_RUNNING ")).map(l -> Instant.parse(l.substring(13)))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the step did not run: " + o.err));
+        List<String> times = o.err.lines().filter(l -> l.matches("\\d+m[\\d.]+s \\d+m[\\d.]+s")).toList();
+        double cpu = seconds(times.get(times.size() - 1)); // the second line: children (the task's JVM)
+        return new Sample(t0.until(stepAt, ChronoUnit.MICROS) / 1000.0, wall, cpu);
+    }
+
+    private static double seconds(String timesLine) {
+        double total = 0;
+        for (String part : timesLine.split(" ")) {
+            String[] ms = part.replace("s", "").split("m");
+            total += Integer.parseInt(ms[0]) * 60 + Double.parseDouble(ms[1]);
+        }
+        return total;
+    }
+
+    record Out(String out, String err) {}
+
+    private static Out run(List<String> cmd, Map<String, String> env, Path work)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BATON_") || k.startsWith("AWS_"));
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        int code = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start().waitFor();
+        Out o = new Out(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        if (code != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " exited " + code + ":\n" + o.err + o.out);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Container-mode task overhead (issue 10): runs container/entrypoint.sh as a Batch job would (fat jar, code
+# package from BATON_CODE_PACKAGE, S3 datastore on an in-process S3Proxy), without and with the AppCDS archive,
+# with the package cache warm and cold, and prints process start -> step method running, task wall time and task
+# CPU (median / best of RUNS, default 5). See dev.baton.bench.container.ContainerTaskStartup.
+# Usage: container/bench-startup.sh [RUNS]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/baton" --help >/dev/null 2>&1 || true   # builds cli/target/baton.jar when missing or stale
+(cd "$root" && mvn -q -B -o -pl bench -am package -Dmaven.test.skip=true >/dev/null)
+exec java -cp "$root/bench/target/benchmarks.jar" dev.baton.bench.container.ContainerTaskStartup "$root" "${1:-5}"
