@@ -255,16 +255,26 @@ public final class TaskHandle {
         if (own.isPresent() || origin().isEmpty() || attempt != currentAttempt()) {
             return own;
         }
+        // follow the chain of origins (a resumed run may itself have been resumed) to the task that ran
         String prefix = flowName() + "/";
         String origin = origin().get();
-        if (!origin.startsWith(prefix)) {
-            return own;
+        for (int hops = 0; hops < MAX_ORIGIN_HOPS && origin != null && origin.startsWith(prefix); hops++) {
+            TaskPath originPath = TaskPath.parse(origin.substring(prefix.length()));
+            Optional<TaskState> source = datastore().readTask(originPath).filter(s -> s.finishedAttempt() != null);
+            if (source.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<InputStream> log = datastore().openLog(originPath, source.get().finishedAttempt(), stream);
+            if (log.isPresent()) {
+                return log;
+            }
+            origin = source.get().done().originPathspec();
         }
-        TaskPath originPath = TaskPath.parse(origin.substring(prefix.length()));
-        return datastore().readTask(originPath)
-                .filter(s -> s.finishedAttempt() != null)
-                .flatMap(s -> datastore().openLog(originPath, s.finishedAttempt(), stream));
+        return Optional.empty();
     }
+
+    /** Bounds the walk along origins, in case records ever point in a circle. */
+    private static final int MAX_ORIGIN_HOPS = 64;
 
     /** The enclosing foreach frames, outermost first; each frame's {@link ForeachFrame#value()} loads its item. */
     public List<ForeachFrame> foreachStack() {

@@ -247,13 +247,32 @@ class ClientTest {
     @Test
     void resumedRunShowsOriginOfClonedTasks() {
         fx.run("5", 30, RunStatus.SUCCEEDED, StoreFixture.me(), List.of(), Map.of(), "2");
-        fx.task("5", "start", "1", 0, 1800, SUCCEEDED, Map.of("rates", List.of(0.1)), List.of(), null, "TrainFlow/2/start/1");
+        clone("5", "TrainFlow/2/start/1", Map.of("rates", List.of(0.1)));
         Run resumed = client.flow("TrainFlow").latestRun();
         assertEquals("5", resumed.id());
         assertEquals("2", resumed.originRunId().orElseThrow());
         TaskHandle start = resumed.step("start").task();
         assertEquals("TrainFlow/2/start/1", start.origin().orElseThrow());
         assertNull(client.flow("TrainFlow").run("1").step("start").task().origin().orElse(null));
+        // a clone stores no logs: its origin's stand in, along a chain of resumes
+        assertEquals("out of start/1 attempt 0\n", start.stdout());
+        fx.run("6", 40, RunStatus.SUCCEEDED, StoreFixture.me(), List.of(), Map.of(), "5");
+        clone("6", "TrainFlow/5/start/1", Map.of());
+        TaskHandle twice = client.flow("TrainFlow").run("6").step("start").task();
+        assertEquals("TrainFlow/5/start/1", twice.origin().orElseThrow());
+        assertEquals("out of start/1 attempt 0\n", twice.stdout());
+        assertEquals("err of start/1 attempt 0\n", twice.stderr());
+    }
+
+    /** A task cloned by resume: metadata only, no logs. */
+    private void clone(String run, String origin, Map<String, ?> artifacts) {
+        TaskPath path = new TaskPath(run, "start", "1");
+        fx.start(path, 0, 2400, null, List.of());
+        Map<String, dev.baton.datastore.ArtifactRef> refs = new java.util.HashMap<>();
+        artifacts.forEach((k, v) -> refs.put(k, fx.store.blobs().put(k, v)));
+        fx.store.writeData(path, 0, new TaskData(refs, List.of(), List.of()));
+        fx.store.writeDone(path, 0, new DoneRecord(0, SUCCEEDED, StoreFixture.T0, StoreFixture.T0, List.of(), null,
+                null, null, origin));
     }
 
     @Test
