@@ -58,6 +58,17 @@ final class Fixtures {
         return new Pair<>(first, second);
     }
 
+    /** A record whose constructor validation can be switched on after a value was stored. */
+    record Guarded(int amount) {
+        static volatile boolean strict;
+
+        Guarded {
+            if (strict && amount < 0) {
+                throw new IllegalArgumentException("amount must not be negative");
+            }
+        }
+    }
+
     enum Color { RED, GREEN, BLUE }
 
     /** Constants with bodies are anonymous subclasses of the enum. */

@@ -285,6 +285,21 @@ class RoundTripTest {
     }
 
     @Test
+    void aRecordRefusingItsStoredValuesIsANamedErrorNotAValue() {
+        byte[] blob = encode(CODEC, new Fixtures.Guarded(-5));
+        Fixtures.Guarded.strict = true;
+        try {
+            ArtifactSerializationException e = assertThrows(ArtifactSerializationException.class,
+                    () -> CODEC.decode("balance", null, Fixtures.in(blob)));
+            assertTrue(e.getMessage().contains("'balance'"), e.getMessage());
+            assertTrue(e.getMessage().contains("amount must not be negative"), e.getMessage());
+            assertTrue(e.getMessage().contains(Fixtures.Guarded.class.getName()), e.getMessage());
+        } finally {
+            Fixtures.Guarded.strict = false;
+        }
+    }
+
+    @Test
     void enumConstantsWithBodiesKeepTheirBehaviour() {
         assertEquals(12, ((Op) decode(CODEC, encode(CODEC, Op.TIMES))).apply(3, 4));
     }
