@@ -207,6 +207,8 @@ class SemanticsTest {
             String unusedKey = start.data().artifacts().get("unused").key();
             assertEquals(0, counting[0].loadsOf(listKey), "no task loaded the whole list");
             assertEquals(0, counting[0].loadsOf(unusedKey), "nobody read 'unused'");
+            assertEquals(1, counting[0].stores.get(unusedKey).get(), "'unused' was serialized once, by start only");
+            assertEquals(1, counting[0].stores.get(listKey).get(), "the list was serialized once, by start only");
             assertEquals(20, start.data().foreachItems().size());
             for (var item : start.data().foreachItems()) {
                 assertEquals(1, counting[0].loadsOf(item.key()), "each item is loaded once, by its own child");

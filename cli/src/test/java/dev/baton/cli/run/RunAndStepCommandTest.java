@@ -129,13 +129,13 @@ class RunAndStepCommandTest {
     @Test
     void processIsolationRunsEveryTaskAsAChildStepProcess() throws Exception {
         Path idFile = dir.resolve("run-id");
-        Result r = baton("--flow", flow(CliFlows.Mixed.class), "run", "--isolation", "process", "--count", "3",
+        Result r = baton("--flow", flow(CliFlows.Mixed.class), "run", "--isolation", "process", "--count", "1",
                 "--max-workers", "2", "--run-id-file", idFile.toString());
         assertEquals(0, r.exitCode(), r.err());
         String run = runId(idFile);
         try (FlowDatastore ds = open("Mixed")) {
             TaskState end = only(ds, run, "end");
-            assertEquals(List.of(1, 4, 9), artifact(ds, end, "squares"));
+            assertEquals(List.of(1), artifact(ds, end, "squares"));
             assertEquals("fan,other", artifact(ds, end, "sides"));
             assertEquals("odd", artifact(ds, end, "picked"));
             assertEquals(List.of(100, 101), artifact(ds, end, "members"));
@@ -150,7 +150,7 @@ class RunAndStepCommandTest {
             }
             assertTrue(pids.stream().noneMatch(p -> p == ProcessHandle.current().pid()));
             assertEquals(pids.size(), pids.stream().distinct().count());
-            TaskState body1 = ds.readTask(new TaskPath(run, "body", ds.tasks(run, "body").get(1))).orElseThrow();
+            TaskState body1 = ds.readTask(new TaskPath(run, "body", ds.tasks(run, "body").get(0))).orElseThrow();
             try (var log = ds.openLog(body1.path(), 0, FlowDatastore.LogStream.STDOUT).orElseThrow()) {
                 assertTrue(new String(log.readAllBytes(), StandardCharsets.UTF_8).startsWith("square of "));
             }
