@@ -44,6 +44,7 @@ public final class Main implements Callable<Integer> {
             dev.baton.cli.internal.run.RunCommand.class,
             dev.baton.cli.internal.run.StepCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
+            dev.baton.cli.internal.sfn.StepFunctionsCommand.class,
             dev.baton.cli.internal.ShowCommand.class,
             dev.baton.cli.internal.DumpCommand.class,
             dev.baton.cli.internal.LogsCommand.class,
