@@ -2,6 +2,7 @@ package dev.baton.serialization.internal;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
@@ -109,10 +110,11 @@ public final class KryoZstdCodec implements ArtifactCodec {
             kryo = new Kryo(new GuardedClassResolver(allowlist), new ValueReferenceResolver()) {
                 @Override
                 @SuppressWarnings({"rawtypes", "unchecked"})
-                public com.esotericsoftware.kryo.Serializer getDefaultSerializer(Class type) {
-                    com.esotericsoftware.kryo.Serializer annotated = getDefaultSerializerForAnnotatedType(type);
+                public Serializer getDefaultSerializer(Class type) {
+                    // Records get the method-handle serializer unless annotated with their own.
+                    Serializer annotated = getDefaultSerializerForAnnotatedType(type);
                     if (annotated == null && type.isRecord()) {
-                        com.esotericsoftware.kryo.Serializer fast = RecordValueSerializer.forRecord(type);
+                        Serializer fast = RecordValueSerializer.forRecord(type);
                         if (fast != null) {
                             return fast;
                         }
