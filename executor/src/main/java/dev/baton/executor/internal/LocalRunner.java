@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Functions. The lineage also gives each task its {@link TaskPosition} for the resume hook.
  */
 public final class LocalRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalRunner.class);
     private final FlowBinding binding;
     private final FlowGraph graph;
     private final RunOptions options;
@@ -285,6 +286,10 @@ public final class LocalRunner {
                 options.tags(), Map.of());
         boolean process = options.isolation() == Isolation.PROCESS
                 || (!node.decorators().environment().isEmpty() && !options.childCommand().isEmpty());
+        if (!process && !node.decorators().environment().isEmpty()) {
+            LOG.warn("step '{}' has @Environment but no child command is configured (RunOptions.childCommand):"
+                    + " it runs in this JVM without its variables", l.step());
+        }
         String key = l.taskId() + "#" + attempt;
         if (options.launcher() != null && options.launcher().launches(node)) {
             // the third launcher kind: elsewhere (AWS Batch); the task records itself in the shared datastore
