@@ -7,8 +7,11 @@ import dev.baton.coordinator.ForeachCoordinators;
 import dev.baton.datastore.Datastores;
 import dev.baton.datastore.FlowDatastore;
 import dev.baton.executor.FlowBinding;
+import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
 import dev.baton.flow.graph.FlowGraph;
+import dev.baton.flow.graph.StepNode;
+import dev.baton.flow.graph.Transition;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +43,28 @@ final class FlowSession implements AutoCloseable {
         }
         this.coordinator = c;
         this.binding = new FlowBinding(flowClass, graph, datastore, coordinator);
+    }
+
+    /**
+     * Fails fast when the DynamoDB coordinator's table cannot be used (missing, access denied): one consistent
+     * read, before {@code run} creates a run. The local runtime needs the table for every foreach split, switch and
+     * join; without this a missing table surfaced only as the first split task's failure (exit 1) of a run already
+     * started. A flow without splits or switches never touches the table, so it is not checked.
+     *
+     * @throws ConfigurationException naming the table and {@code baton foreach-coordinator create-table}
+     */
+    void checkCoordinator() {
+        boolean needsCoordinator = graph.steps().values().stream().map(StepNode::transition)
+                .anyMatch(t -> t instanceof Transition.Foreach || t instanceof Transition.Parallel
+                        || t instanceof Transition.Switch);
+        if (!needsCoordinator || !global.foreachCoordinator().equals("dynamodb")) {
+            return;
+        }
+        try {
+            coordinator.cardinality(graph.name() + "/preflight/start/0");
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("--foreach-coordinator dynamodb cannot be used: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -48,6 +48,7 @@ public final class RunCommand implements Callable<Integer> {
         GlobalOptions global = GlobalOptions.of(spec);
         try (FlowSession session = new FlowSession(global);
                 BatchOptions.Launching launching = batch.enabled() ? batch.open(session) : null) {
+            session.checkCoordinator(); // a missing DynamoDB table: exit 2 before the run starts
             RunOptions options = RunOptions.defaults()
                     .withParameters(FlowParameters.parse(parameters))
                     .withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
