@@ -262,6 +262,38 @@ class ContentStoreTest {
     }
 
     @Test
+    void concurrentBatchesShareTheBoundedPoolAndEachGetsItsOwnResults() throws Exception {
+        DefaultContentStore store = store();
+        int callers = 4;
+        CyclicBarrier start = new CyclicBarrier(callers);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<Map<String, Object>>> batches = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                int caller = c;
+                batches.add(pool.submit(() -> {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    for (int i = 0; i < 100; i++) {
+                        values.put("v" + i, "caller " + caller + " value " + i);
+                    }
+                    start.await();
+                    Map<String, String> keys = new LinkedHashMap<>();
+                    store.putAll(values).forEach((name, ref) -> keys.put(name, ref.key()));
+                    assertEquals(values, store.getAll("caller " + caller, keys));
+                    return values;
+                }));
+            }
+            for (Future<Map<String, Object>> batch : batches) {
+                assertEquals(100, batch.get().size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(callers * 100, blobFiles().size());
+        assertEquals(List.of(), tempFiles());
+    }
+
+    @Test
     void killedWritersTempFileIsIgnoredAndCleaned() throws IOException {
         DefaultContentStore store = store();
         String key = store.put("x", "kept").key();
