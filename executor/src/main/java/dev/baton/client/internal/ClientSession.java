@@ -4,17 +4,12 @@ import dev.baton.datastore.DatastoreConfig;
 import dev.baton.datastore.Datastores;
 import dev.baton.datastore.FlowDatastore;
 import dev.baton.datastore.spi.ObjectStore;
-import dev.baton.datastore.spi.ObjectStoreProvider;
 import dev.baton.flow.BatonException;
-import dev.baton.flow.ConfigurationException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * What every handle of one client shares: the datastore configuration, the class loader values are decoded
@@ -61,66 +55,30 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /**
-     * The names of the flows that have at least one run under the root, sorted. A flow directory is one that
-     * holds a run directory with a {@code _run.json}; names starting with {@code .} or {@code _} are Baton's
-     * own bookkeeping (temporary files, the local foreach coordinator) and never flows.
+     * The names of the flows under the root, sorted: the top-level entries that hold more than their
+     * {@code data/} blobs (a run). Names starting with {@code .} or {@code _} are Baton's own bookkeeping
+     * (temporary files, the local foreach coordinator) and never flows. One listing per flow, so that it stays
+     * cheap on S3, where checking each run's {@code _run.json} would be one request per run.
      */
     public List<String> flowNames() {
-        if (!"local".equals(config.kind())) {
-            return remoteFlowNames();
+        if ("local".equals(config.kind()) && !Files.isDirectory(Path.of(config.root()))) {
+            return List.of(); // nothing has run here yet; opening the store would create the directory
         }
-        Path root = Path.of(config.root());
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        List<String> flows = new ArrayList<>();
-        try (Stream<Path> children = Files.list(root)) {
-            for (Path child : (Iterable<Path>) children.sorted()::iterator) {
-                String name = child.getFileName().toString();
-                if (!name.startsWith(".") && !name.startsWith("_") && Files.isDirectory(child) && hasRun(child)) {
-                    flows.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the flows under datastore root " + root, e);
-        }
-        return flows;
-    }
-
-    /**
-     * On an object store, a flow is a top-level prefix holding more than its {@code data/} blobs: listing is one
-     * request per flow, where checking each run's {@code _run.json} would be one per run.
-     */
-    private List<String> remoteFlowNames() {
-        ObjectStoreProvider provider = ServiceLoader
-                .load(ObjectStoreProvider.class, ClientSession.class.getClassLoader())
-                .stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(p -> p.kind().equals(config.kind()))
-                .findFirst()
-                .orElseThrow(() -> new ConfigurationException("no datastore of kind '" + config.kind()
-                        + "' is available to list the flows under " + config.root()
-                        + "; name the flow instead: client.flow(\"MyFlow\")"));
-        try (ObjectStore store = provider.open(config)) {
+        try (ObjectStore store = Datastores.openObjectStore(config)) {
             List<String> flows = new ArrayList<>();
             for (String entry : store.list("")) {
                 String name = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
                 if (name.isEmpty() || name.startsWith(".") || name.startsWith("_")) {
                     continue;
                 }
-                boolean beyondBlobs = store.list(name + "/").stream()
+                boolean hasRun = store.list(name + "/").stream()
                         .anyMatch(child -> !child.equals("data") && !child.equals("data/"));
-                if (beyondBlobs) {
+                if (hasRun) {
                     flows.add(name);
                 }
             }
+            flows.sort(null);
             return flows;
-        }
-    }
-
-    private static boolean hasRun(Path flowDir) throws IOException {
-        try (Stream<Path> runs = Files.list(flowDir)) {
-            return runs.anyMatch(run -> Files.isRegularFile(run.resolve("_run.json")));
         }
     }
 
