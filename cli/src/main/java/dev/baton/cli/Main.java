@@ -43,6 +43,7 @@ public final class Main implements Callable<Integer> {
             GraphCommand.class,
             dev.baton.cli.internal.run.RunCommand.class,
             dev.baton.cli.internal.run.StepCommand.class,
+            dev.baton.cli.internal.PackageCommand.class,
             dev.baton.cli.internal.ForeachCoordinatorCommand.class,
             dev.baton.cli.internal.sfn.StepFunctionsCommand.class,
             dev.baton.cli.internal.ShowCommand.class,
