@@ -124,7 +124,9 @@ public final class StepFunctionsDeployer implements AutoCloseable {
         software.amazon.awssdk.services.sfn.model.LoggingConfiguration logging = options.logGroupArn()
                 .map(g -> software.amazon.awssdk.services.sfn.model.LoggingConfiguration.builder()
                         .level(LogLevel.ALL).includeExecutionData(false)
-                        .destinations(d -> d.cloudWatchLogsLogGroup(l -> l.logGroupArn(g))).build())
+                        .destinations(software.amazon.awssdk.services.sfn.model.LogDestination.builder()
+                                .cloudWatchLogsLogGroup(l -> l.logGroupArn(g)).build())
+                        .build())
                 .orElse(null);
         if (existing.isPresent()) {
             arn = existing.get().stateMachineArn();

@@ -62,6 +62,14 @@ class CompilerTest {
     }
 
     @Test
+    void aJoinOfTooManyLongNamedBranchesIsACompileErrorNotAnAwsFailure() {
+        FlowGraph g = SyntheticGraphs.wide(60, 30);
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> StepFunctionsCompiler.compile(g, TestSettings.of(g)));
+        assertTrue(e.getMessage().startsWith("step 'join0_") && e.getMessage().contains("2048"), e.getMessage());
+    }
+
+    @Test
     void compiledOutputIsDeterministic() {
         FlowGraph g = SyntheticGraphs.wide(50);
         assertEquals(StepFunctionsCompiler.compile(g, TestSettings.of(g)).definitionJson(),

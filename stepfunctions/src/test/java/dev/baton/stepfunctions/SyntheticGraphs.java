@@ -26,7 +26,11 @@ final class SyntheticGraphs {
      * long-named steps with retries, timeouts and resources, then end.
      */
     static FlowGraph wide(int steps) {
-        int branches = 10;
+        return wide(steps, 10);
+    }
+
+    /** As {@link #wide(int)} with {@code branches} static branches. */
+    static FlowGraph wide(int steps, int branches) {
         Map<String, StepNode> nodes = new LinkedHashMap<>();
         List<String> branchSteps = new ArrayList<>();
         for (int i = 0; i < branches; i++) {
