@@ -269,7 +269,7 @@ public final class AwsFlows {
         @Step(next = "slice", foreach = "slices")
         public void start() {
             data = pattern(mib << 20);
-            slices = IntStream.range(0, 6).boxed().toList();
+            slices = IntStream.range(0, 3).boxed().toList();
         }
 
         @Step(next = "join")

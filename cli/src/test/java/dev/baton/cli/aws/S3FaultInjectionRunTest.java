@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 7's fault injection at run level: a whole {@code baton run} against S3 through a loopback relay that
  * answers every 7th request with {@code 503 SlowDown}, {@code 500 InternalError}, a dropped connection or a body
- * cut in the middle, in turn. The runs still succeed, and store exactly what a run over a clean network stores
- * (same content keys, same values).
+ * cut in the middle, in turn. The runs still succeed, and store exactly what the same flows store on the local
+ * datastore (same content keys, same values).
  */
 class S3FaultInjectionRunTest {
     private static AwsStack aws;
@@ -43,17 +43,18 @@ class S3FaultInjectionRunTest {
 
     @Test
     void runsThroughAFaultyNetworkFinishWithTheSameArtifactsAsCleanRuns() {
-        String clean = aws.root("clean");
+        Path clean = dir.resolve("clean");
         String faulty = aws.root("faulty");
         try (FaultInjectingProxy proxy = FaultInjectingProxy.start(aws.s3Endpoint, 7, Fault.SLOW_DOWN, Fault.DROP,
                 Fault.INTERNAL_ERROR, Fault.TRUNCATE)) {
-            Map<String, String> cleanEnv = env(clean, aws.s3Endpoint.toString());
-            Map<String, String> faultyEnv = env(faulty, proxy.endpoint().toString());
+            Map<String, String> cleanEnv = Map.of("BATON_DATASTORE_ROOT", clean.toString());
+            Map<String, String> faultyEnv = Map.of("BATON_DATASTORE", "s3", "BATON_DATASTORE_ROOT", faulty,
+                    "BATON_S3_ENDPOINT_URL", proxy.endpoint().toString());
 
-            // a foreach over slices of 12 MiB (multipart upload, ranged reads), then a nested foreach of small values
+            // the reference: the same flows on the local datastore
             String bulkClean = run(cleanEnv, AwsFlows.Bulk.class.getName(), "bulk-clean");
             String nestedClean = run(cleanEnv, AwsFlows.NestedForeach.class.getName(), "nested-clean");
-            assertEquals(0, proxy.requests(), "the clean runs bypass the relay");
+            // a foreach over slices of 12 MiB (multipart upload, ranged reads), then a nested foreach of small values
             String bulkFaulty = run(faultyEnv, AwsFlows.Bulk.class.getName(), "bulk-faulty");
             String nestedFaulty = run(faultyEnv, AwsFlows.NestedForeach.class.getName(), "nested-faulty");
 
@@ -66,15 +67,15 @@ class S3FaultInjectionRunTest {
             assertTrue(proxy.injected(Fault.INTERNAL_ERROR) > 0, "500 injected");
 
             // read back over the direct endpoint: what is stored, not what a retrying reader makes of it
-            try (Client cleanClient = AwsStack.client(aws.s3Config(clean));
+            try (Client cleanClient = AwsStack.client(DatastoreConfig.local(clean.toString()));
                     Client faultyClient = AwsStack.client(aws.s3Config(faulty))) {
                 Run bulk = faultyClient.flow("Bulk").run(bulkFaulty);
                 Artifacts.assertSameRun(cleanClient.flow("Bulk").run(bulkClean), bulk);
                 TaskHandle end = bulk.endTask().orElseThrow();
                 byte[] data = AwsFlows.Bulk.pattern(12 << 20);
                 List<Long> sums = new ArrayList<>();
-                int n = data.length / 6;
-                for (int i = 0; i < 6; i++) {
+                int n = data.length / 3;
+                for (int i = 0; i < 3; i++) {
                     long s = 0;
                     for (int k = i * n; k < (i + 1) * n; k++) {
                         s += data[k] & 0xff;
@@ -82,7 +83,7 @@ class S3FaultInjectionRunTest {
                     sums.add(s);
                 }
                 assertEquals(sums, end.artifact("sums"));
-                assertEquals("slice-0,slice-1,slice-2,slice-3,slice-4,slice-5", end.artifact("tags"));
+                assertEquals("slice-0,slice-1,slice-2", end.artifact("tags"));
                 assertEquals(12 << 20, ((byte[]) end.artifact("data")).length);
 
                 Run nested = faultyClient.flow("NestedForeach").run(nestedFaulty);
@@ -91,10 +92,6 @@ class S3FaultInjectionRunTest {
                         nested.endTask().orElseThrow().artifact("summary"));
             }
         }
-    }
-
-    private Map<String, String> env(String root, String endpoint) {
-        return Map.of("BATON_DATASTORE", "s3", "BATON_DATASTORE_ROOT", root, "BATON_S3_ENDPOINT_URL", endpoint);
     }
 
     private String run(Map<String, String> env, String flow, String name) {
