@@ -108,7 +108,7 @@ class StepFunctionsLocalRunTest {
         return Stream.of(
                 Arguments.of(HelloFlow.class, Map.of("name", "sfn"), 3),                  // linear, a parameter
                 Arguments.of(BranchFlow.class, Map.of(), 5),                              // static branch + join
-                Arguments.of(NestedForeachFlow.class, Map.of(), 1 + 2 + 6 + 2 + 1 + 1),   // nested foreach
+                Arguments.of(NestedForeachFlow.class, Map.of(), 1 + 2 + 4 + 2 + 1 + 1),   // nested foreach
                 Arguments.of(SwitchFlow.class, Map.of("bound", "2"), 1 + 2 + 2 + 1));     // switch looping back
     }
 
