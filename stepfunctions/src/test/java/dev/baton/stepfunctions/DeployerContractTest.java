@@ -47,6 +47,7 @@ class DeployerContractTest {
     static final String ACCOUNT = "arn:aws:states:us-east-1:123456789012";
     static final String MACHINE_ARN = ACCOUNT + ":stateMachine:ScheduledFlow";
     static final String ROLE = "arn:aws:iam::123456789012:role/baton-sfn";
+    static final String LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:baton-sfn:*";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @BeforeAll
@@ -183,7 +184,7 @@ class DeployerContractTest {
         Deployment d;
         try (StepFunctionsDeployer deployer = deployer("alice")) {
             d = deployer.create(g, settings(g), new StepFunctionsDeployer.CreateOptions(ROLE,
-                    Optional.of("0123456789abcdef"), Optional.empty(), Optional.empty()));
+                    Optional.of("0123456789abcdef"), Optional.of(LOG_GROUP), Optional.empty()));
         }
         assertFalse(d.created());
         assertEquals("0123456789abcdef", d.productionToken());
@@ -191,7 +192,11 @@ class DeployerContractTest {
         assertEquals(MACHINE_ARN, body.get("stateMachineArn").asText());
         assertEquals(ROLE, body.get("roleArn").asText());
         assertTrue(body.get("definition").asText().contains("job-definition/ScheduledFlow:5"));
-        assertEquals(3, body.size(), body.toString());
+        // --log-execution-history: ALL events to the log group, without execution data
+        assertEquals(JSON.readTree("{\"level\":\"ALL\",\"includeExecutionData\":false,\"destinations\":"
+                + "[{\"cloudWatchLogsLogGroup\":{\"logGroupArn\":\"" + LOG_GROUP + "\"}}]}"),
+                body.get("loggingConfiguration"));
+        assertEquals(4, body.size(), body.toString());
         assertTrue(sfnCalls("CreateStateMachine").isEmpty());
     }
 
