@@ -211,8 +211,10 @@ final class Allowlist {
     }
 
     /**
-     * Whether the flow loader itself (not a parent) holds the class file for {@code name}, decided from resources
-     * so that nothing is loaded for a name that belongs to the JDK or the application class path.
+     * Whether the flow loader itself (not a parent) defines {@code name}, decided without loading it: the flow
+     * loader holds the class file, or the name is in a package the flow loader has defined (its own re-definition
+     * of classes from the parent's class path). Nothing is loaded for a name that belongs to the JDK or to
+     * another package of the application class path.
      */
     private boolean definedByFlowLoader(String name) {
         String path = name.replace('.', '/') + ".class";
