@@ -101,11 +101,13 @@ class ResumeRerunCommandsTest {
             assertEquals("6\n", dump.out());
         }
 
-        // a resumed run resumes like any other: from a named step, by its id
-        Result again = baton("--flow", FLOW, "resume", "evaluate", "--origin-run-id", "LASTID".replace("LASTID",
-                latestId()));
+        // a resumed run resumes like any other: from a named step, by its id; here with each task in a child
+        // process, which reads the parameters the resume recorded
+        Result again = baton("--flow", FLOW, "resume", "end", "--origin-run-id", latestId(), "--isolation",
+                "process");
         assertEquals(0, again.exitCode(), again.err() + again.out());
-        assertEquals(3L, executions(markers).get("evaluate"));
+        assertEquals(2L, executions(markers).get("end")); // the child found the marker directory parameter
+        assertEquals(2L, executions(markers).get("evaluate"));
         assertEquals(1L, executions(markers).get("start"));
     }
 
