@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -97,7 +98,7 @@ public final class Main implements Callable<Integer> {
      */
     public static int execute(Class<? extends FlowSpec> flowClass, Map<String, String> environment, PrintStream out,
             PrintStream err, String... args) {
-        CommandLine cl = commandLine(flowClass, environment);
+        CommandLine cl = commandLine(flowClass, environment, args);
         PrintWriter outWriter = new PrintWriter(out, true);
         PrintWriter errWriter = new PrintWriter(err, true);
         cl.setOut(outWriter);
@@ -110,12 +111,37 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** The configured picocli command line, not yet run (tests parse with it). */
+    /** The configured picocli command line with every command, not yet run (tests parse with it). */
     public static CommandLine commandLine(Class<? extends FlowSpec> flowClass, Map<String, String> environment) {
+        return build(flowClass, environment, null);
+    }
+
+    /**
+     * The command line that runs {@code args}: with only the invoked command when {@code args} name one plainly,
+     * else (help, version, no command, a typo, an option this method cannot read) with every command.
+     *
+     * <p>Why: picocli builds a command's whole model (every option, its annotations, converters, help texts) when
+     * the command is added. Building all of them was most of the CPU a short-lived {@code baton step} child spent
+     * in Java code before reaching its task; a task needs only the {@code step} command. Whatever the user can
+     * observe is unchanged: the chosen command parses, runs and prints its own help exactly as it would among all
+     * the others, and anything that lists or suggests commands takes the full model.
+     */
+    static CommandLine commandLine(Class<? extends FlowSpec> flowClass, Map<String, String> environment,
+            String[] args) {
+        return build(flowClass, environment, args);
+    }
+
+    private static CommandLine build(Class<? extends FlowSpec> flowClass, Map<String, String> environment,
+            String[] args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
-        for (Class<?> command : COMMANDS) {
-            cl.addSubcommand(command);
+        Class<?> invoked = args == null ? null : invokedCommand(cl.getCommandSpec(), args);
+        if (invoked != null) {
+            cl.addSubcommand(invoked);
+        } else {
+            for (Class<?> command : COMMANDS) {
+                cl.addSubcommand(command);
+            }
         }
         if (flowClass != null) {
             main.global.preselect(flowClass);
@@ -131,6 +157,62 @@ public final class Main implements Callable<Integer> {
             return new RunLast().execute(parseResult);
         });
         return cl;
+    }
+
+    /**
+     * The command class that {@code args} invoke, read with the root command's options only (so that a global
+     * option's value, e.g. {@code --flow run}, is not taken for a command name); {@code null} when the full
+     * command line is needed: no command, {@code help}, an unknown name, {@code --help}/{@code --version} before
+     * the command, {@code --}, or an option the root does not know (picocli then reports it, with suggestions).
+     */
+    static Class<?> invokedCommand(CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) {
+                return null;
+            }
+            if (!arg.startsWith("-") || arg.length() == 1) {
+                return commandNamed(arg);
+            }
+            int eq = arg.indexOf('=');
+            String name = eq > 0 ? arg.substring(0, eq) : arg;
+            OptionSpec option = root.findOption(name);
+            if (option == null) {
+                if (!booleanCluster(root, arg)) {
+                    return null;
+                }
+            } else if (option.usageHelp() || option.versionHelp()) {
+                return null;
+            } else if (eq < 0 && option.arity().max() > 0 && !option.typeInfo().isBoolean()) {
+                i++; // the option's value is the next argument
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code arg} is clustered short boolean options, e.g. {@code -vv}. */
+    private static boolean booleanCluster(CommandSpec root, String arg) {
+        if (arg.startsWith("--")) {
+            return false;
+        }
+        for (int i = 1; i < arg.length(); i++) {
+            OptionSpec option = root.findOption(arg.charAt(i));
+            if (option == null || !option.typeInfo().isBoolean() || option.usageHelp() || option.versionHelp()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Class<?> commandNamed(String name) {
+        for (Class<?> command : COMMANDS) {
+            Command c = command.getAnnotation(Command.class);
+            if (command != HelpCommand.class && c != null
+                    && (c.name().equals(name) || List.of(c.aliases()).contains(name))) {
+                return command;
+            }
+        }
+        return null;
     }
 
     private static void applyLogLevels(GlobalOptions options) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.cli.internal.GraphCommand;
 import dev.baton.datastore.DatastoreConfig;
 import dev.baton.examples.HelloFlow;
 import dev.baton.examples.SwitchFlow;
@@ -286,5 +287,43 @@ class MainTest {
         }
         assertEquals(0, code);
         assertEquals(GraphFormat.MERMAID.render(FlowGraph.of(HelloFlow.class)), out.toString(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------- only the invoked command's model
+
+    @Test
+    void theInvokedCommandIsReadPastGlobalOptionsAndTheirValues() {
+        CommandLine.Model.CommandSpec root = new CommandLine(new Main()).getCommandSpec();
+        assertEquals(dev.baton.cli.internal.run.StepCommand.class, Main.invokedCommand(root,
+                new String[] {"--flow", "run", "--datastore-root=/r", "-vv", "--quiet", "step", "start"}));
+        assertEquals(GraphCommand.class, Main.invokedCommand(root, new String[] {"graph", "run"}));
+        assertEquals(dev.baton.cli.internal.sfn.StepFunctionsCommand.class,
+                Main.invokedCommand(root, new String[] {"step-functions", "create"}));
+        // anything that lists or suggests commands, or that the root alone cannot read: the full command line
+        for (String[] args : new String[][] {{}, {"--help", "step"}, {"-V", "run"}, {"help", "step"},
+            {"stp"}, {"--no-such-option", "run"}, {"-vx", "run"}, {"--", "run"}, {"--flow"}}) {
+            assertEquals(null, Main.invokedCommand(root, args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void aCommandBuiltAloneParsesAndHelpsAsAmongAllTheOthers() {
+        CommandLine all = Main.commandLine(null, Map.of());
+        assertEquals(Main.COMMANDS.size(), all.getSubcommands().size());
+        String[] args = {"--flow", HELLO, "step", "start", "--run-id", "r", "--task-id", "t", "--datastore", "s3"};
+        CommandLine alone = Main.commandLine(null, Map.of(), args);
+        assertEquals(List.of("step"), List.copyOf(alone.getSubcommands().keySet()));
+        assertEquals(all.getSubcommands().get("step").getUsageMessage(),
+                alone.getSubcommands().get("step").getUsageMessage());
+        alone.parseArgs(args);
+        GlobalOptions g = ((Main) alone.getCommand()).globalOptions();
+        assertEquals(HELLO, g.flowName());
+        assertEquals("s3", g.datastore());
+
+        Result help = run("--help");
+        assertEquals(0, help.exitCode());
+        for (String name : List.of("graph", "run", "step", "step-functions", "show", "resume")) {
+            assertTrue(help.out().contains("  " + name + " "), () -> name + " missing from: " + help.out());
+        }
     }
 }
