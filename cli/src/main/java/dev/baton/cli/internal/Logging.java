@@ -4,11 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies {@code -v}, {@code -vv} and {@code --quiet} to logback (configured at WARN by logback.xml). */
+/** Applies {@code -v}, {@code -vv} and {@code --quiet} to logback (configured at WARN by {@link LogbackConfigurator}). */
 public final class Logging {
     private Logging() {}
 
-    /** Sets the root log level from {@code -v}, {@code -vv} or {@code --quiet}; without them, logback.xml rules. */
+    /** Sets the root log level from {@code -v}, {@code -vv} or {@code --quiet}; without them, the configured level (WARN) stays. */
     public static void apply(GlobalOptions options) {
         Level level = options.quiet() ? Level.ERROR
                 : options.verbosity() >= 2 ? Level.DEBUG

@@ -1,0 +1,63 @@
+package dev.baton.cli.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.Logger;
+
+/**
+ * The {@code baton} command's logging, set up in code: stderr only (stdout is for command output), WARN unless
+ * {@code -v}, {@code -vv} or {@code --quiet} ({@link Logging}). Found by logback through
+ * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
+ *
+ * <p>Why in code rather than a {@code logback.xml}: logback's XML configuration (Joran: a SAX parser, its model
+ * builders and handlers, a few hundred classes) was a sizeable share of the CPU a short-lived {@code baton step}
+ * child spends before its task runs, and every task of a process-isolated or containerised run starts one.
+ *
+ * <p>A logback configuration supplied by whoever runs Baton still wins: with {@code -Dlogback.configurationFile}
+ * or a {@code logback-test.xml} / {@code logback.xml} on the class path (an application embedding Baton), this
+ * configurator steps aside and logback's own configuration runs as usual.
+ */
+public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
+    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
+
+    /** Instantiated by logback's {@code ServiceLoader}. */
+    public LogbackConfigurator() {}
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (userConfiguration(LogbackConfigurator.class.getClassLoader())) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        install(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Whether someone else's logback configuration is there for logback's own configurators to apply. */
+    static boolean userConfiguration(ClassLoader loader) {
+        return System.getProperty("logback.configurationFile") != null
+                || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null;
+    }
+
+    /** Baton's configuration: one stderr appender on the root logger, at WARN. */
+    static void install(LoggerContext context) {
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.WARN);
+        root.addAppender(stderr);
+    }
+}
