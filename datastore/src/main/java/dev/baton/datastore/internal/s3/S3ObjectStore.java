@@ -148,7 +148,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public InputStream open(String path) {
         String key = key(path);
-        long chunk = settings.partSize();
+        long chunk = settings.readPartSize();
         GetObjectRequest first = GetObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(key)

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * {@code s3.sse} ({@code AES256}/{@code sse-s3} or {@code aws:kms}/{@code sse-kms}), {@code s3.kmsKeyId}
  * (implies SSE-KMS), {@code s3.storageClass}, {@code s3.profile}, {@code s3.accessKeyId} +
  * {@code s3.secretAccessKey} (+ {@code s3.sessionToken}) for S3-compatible servers, {@code s3.maxConnections},
- * {@code s3.transferThreads}, {@code s3.partSizeMiB}, {@code s3.readAheadParts}, {@code s3.maxAttempts},
+ * {@code s3.transferThreads}, {@code s3.partSizeMiB}, {@code s3.readPartSizeMiB}, {@code s3.readAheadParts},
+ * {@code s3.maxAttempts},
  * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}),
  * {@code s3.spoolDir}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
  * false with an endpoint).
@@ -42,6 +43,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param maxConnections size of the HTTP connection pool
  * @param transferThreads threads moving parts of large objects (multipart upload, ranged download)
  * @param partSize bytes per multipart part and per ranged GET; also the in-memory spool limit of staged writes
+ * @param readPartSize bytes per ranged GET of a large object (each request has a fixed cost on the server, so
+ *     reads use larger pieces than uploads)
  * @param readAheadParts ranged GETs in flight (and parts buffered) per open large-object stream
  * @param maxAttempts attempts per request, the first included, before a transient error surfaces
  * @param retryBaseDelay base of the exponential backoff with jitter between attempts
@@ -67,6 +70,7 @@ record S3Settings(
         int maxConnections,
         int transferThreads,
         long partSize,
+        long readPartSize,
         int readAheadParts,
         int maxAttempts,
         Duration retryBaseDelay,
@@ -167,7 +171,8 @@ record S3Settings(
                 integer(s, "s3.maxConnections", 64, 1, 4096),
                 integer(s, "s3.transferThreads", 8, 1, 256),
                 partSize,
-                integer(s, "s3.readAheadParts", 4, 1, 64),
+                integer(s, "s3.readPartSizeMiB", 16, 1, 1024) * MIB,
+                integer(s, "s3.readAheadParts", 3, 1, 64),
                 integer(s, "s3.maxAttempts", 8, 1, 100),
                 Duration.ofMillis(integer(s, "s3.retryBaseDelayMs", 100, 1, 60_000)),
                 text(s, "s3.conditionalWrites").filter(v -> !v.equalsIgnoreCase("auto")).map(v -> parseBool("s3.conditionalWrites", v)),

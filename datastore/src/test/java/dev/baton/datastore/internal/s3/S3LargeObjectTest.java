@@ -34,6 +34,7 @@ class S3LargeObjectTest {
         bucket = SharedS3.server().createBucket();
         Map<String, String> settings = SharedS3.settings();
         settings.put("s3.partSizeMiB", "8");
+        settings.put("s3.readPartSizeMiB", "8");
         store = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of());
     }
 
@@ -148,6 +149,7 @@ class S3LargeObjectTest {
         Map<String, String> settings = SharedS3.settings();
         settings.put("s3.readAheadParts", "2");
         settings.put("s3.partSizeMiB", "5");
+        settings.put("s3.readPartSizeMiB", "5");
         try (S3ObjectStore small = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of())) {
             byte[] data = new byte[40 * MIB];
             new Random(5).nextBytes(data);

@@ -28,6 +28,7 @@ final class SharedS3 {
     static Map<String, String> settings(URI endpoint) {
         Map<String, String> settings = new HashMap<>(S3ProxyServer.datastoreSettings(endpoint));
         settings.put("s3.partSizeMiB", "5"); // the smallest part S3 allows: multipart paths at test sizes
+        settings.put("s3.readPartSizeMiB", "5"); // and ranged GETs of the same size
         settings.put("s3.retryBaseDelayMs", "5");
         return settings;
     }
