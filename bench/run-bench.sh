@@ -7,7 +7,8 @@
 # Each figure is the best of RUNS runs (default 3), as wall seconds and as CPU seconds (user + sys of the process
 # and its children): on a shared machine the CPU figure is the one that does not depend on the load.
 # Needs the fat jar (built by ./baton when stale; or give one with BATON_BENCH_JAR). JVM options:
-# BATON_BENCH_JAVA_OPTS.
+# BATON_BENCH_JAVA_OPTS (default: the baton launcher's); BATON_BENCH_CDS=false: the runtime's process without a
+# class-data-sharing archive (the children keep theirs: BATON_CHILD_CDS=false turns that off).
 # Usage: bench/run-bench.sh [RUNS] [PROCESS_ITEMS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,11 +28,30 @@ cmp -s "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar" 2>/dev/null \
   || cp "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar"
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$jar" "$root"/bench/src/main/java/dev/baton/bench/flows/*.java
-java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto})
+java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData})
+# like the baton launcher: the runtime's own process maps a class-data-sharing archive dumped by an earlier run
+# (here: the unmeasured warm-up below), unless BATON_BENCH_CDS=false
+cds=()
+parent_jsa="$(dirname "$jar")/parent-$(cksum <"$jar" | cut -d' ' -f1).jsa"
+if [ "${BATON_BENCH_CDS:-true}" != false ] && [ ! -f "$parent_jsa" ]; then
+  rm -f "$(dirname "$jar")"/parent-*.jsa
+  java "${java_opts[@]}" -XX:ArchiveClassesAtExit="$parent_jsa.tmp" -Xlog:cds=off,cds+dynamic=off -jar "$jar" \
+    --quiet --classpath "$work/classes" --datastore-root "$work/warm" --flow dev.baton.bench.flows.ForeachFlow \
+    run --items 2 >"$work/last.log" 2>&1 || { cat "$work/last.log" >&2; echo "warm-up run failed" >&2; exit 1; }
+  mv -f "$parent_jsa.tmp" "$parent_jsa"
+fi
+if [ "${BATON_BENCH_CDS:-true}" != false ]; then
+  cds=(-XX:SharedArchiveFile="$parent_jsa" -Xlog:cds=off,cds+dynamic=off)
+fi
+# unmeasured: the first process-isolated run's first child dumps the children's archive (ChildClassDataSharing)
+java "${java_opts[@]}" "${cds[@]}" -jar "$jar" --quiet --classpath "$work/classes" --datastore-root "$work/warm" \
+  --flow dev.baton.bench.flows.ForeachFlow run --items 2 --isolation process --max-workers 1 >"$work/last.log" 2>&1 \
+  || { cat "$work/last.log" >&2; echo "warm-up run failed" >&2; exit 1; }
+rm -rf "$work/warm"
 
 # "wall cpu" seconds of one whole `baton run` process
 measure() {
-  /usr/bin/time -f "%e %U %S" -o "$work/time" java "${java_opts[@]}" -jar "$jar" --quiet --classpath "$work/classes" \
+  /usr/bin/time -f "%e %U %S" -o "$work/time" java "${java_opts[@]}" "${cds[@]}" -jar "$jar" --quiet --classpath "$work/classes" \
     --datastore-root "$work/ds" "$@" >"$work/last.log" 2>&1 \
     || { cat "$work/last.log" >&2; echo "run failed: $*" >&2; exit 1; }
   awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$work/time"
