@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.datastore.FlowDatastore;
 import dev.baton.datastore.TaskPath;
+import dev.baton.datastore.meta.RunRecord;
 import dev.baton.datastore.meta.DoneRecord.Outcome;
 import dev.baton.datastore.meta.RunRecord.RunStatus;
 import dev.baton.datastore.meta.TaskState;
@@ -267,6 +268,14 @@ class SemanticsTest {
             TaskResult unknown = ex.execute(TaskRequest.of("nope", "r1", "4", in, null));
             assertEquals(ExitCodes.USAGE, unknown.exitCode());
             assertTrue(unknown.message().contains("[start, flaky, end]"), unknown.message());
+            // with no runtime around the tasks (Step Functions), the successful end task finishes the run record
+            assertEquals(RunRecord.RunStatus.RUNNING, h.datastore.readRun("r1").orElseThrow().status());
+            assertEquals(ExitCodes.OK, ex.execute(TaskRequest.of("end", "r1", "5", TaskInputs.parse("r1/flaky/2", false),
+                    null)).exitCode());
+            RunRecord finished = h.datastore.readRun("r1").orElseThrow();
+            assertEquals(RunRecord.RunStatus.SUCCEEDED, finished.status());
+            assertNotNull(finished.finishedAt());
+            assertEquals(List.of("team:ml"), finished.tags());
         }
     }
 

@@ -509,7 +509,26 @@ public final class TaskRun {
         CoordinatorRecords.registerJoinArrival(graph, coordinator, ds.flowName(), path, setup.frames(), next);
         writeLog(path, sink.stdout(), sink.stderr());
         DoneRecord done = writeDone(path, Outcome.SUCCEEDED, next, cardinality, switchValue, caught);
+        if (done != null && node.transition() instanceof Transition.End) {
+            markRunSucceeded();
+        }
         return new TaskResult(path, req.retryCount(), ExitCodes.OK, Optional.ofNullable(done), null);
+    }
+
+    /**
+     * On Step Functions no runtime outlives the tasks, so the successful end task is what marks {@code _run.json}
+     * SUCCEEDED (the local runtime rewrites it again when it ends, which is harmless). Read fresh, not from the
+     * cache: resume may have rewritten the record since. The task itself has succeeded whatever happens here.
+     */
+    private void markRunSucceeded() {
+        try {
+            ds.readRun(req.runId())
+                    .filter(r -> r.status() == RunRecord.RunStatus.RUNNING)
+                    .ifPresent(r -> RunRecords.finish(binding, r, RunRecord.RunStatus.SUCCEEDED));
+        } catch (RuntimeException e) {
+            LOG.warn("the end task of run {} succeeded, but _run.json could not be marked SUCCEEDED: {}", req.runId(),
+                    e.toString());
+        }
     }
 
     private TaskResult recordFailure(TaskPath path, OutputCapture.Sink sink, Outcome outcome, Throwable cause, int code) {
