@@ -1,6 +1,7 @@
 package dev.baton.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.datastore.meta.RunRecord.RunStatus;
@@ -9,6 +10,7 @@ import dev.baton.executor.flows.ShapeFlows;
 import dev.baton.flow.FlowSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,11 @@ class GraphShapesRunTest {
             assertEquals(List.of(100, 401, 902, 1603), h.artifact(r.runId(), "end", "results"));
             assertEquals(4, h.tasks(r.runId(), "first").size());
             assertEquals(4, h.tasks(r.runId(), "second").size());
+            // a join inherits nothing implicitly: 'value', set in the branches and not merged, is not stored as
+            // the int default 0 by the join, nor passed on to end
+            assertFalse(h.task(r.runId(), "join").data().artifacts().containsKey("value"));
+            assertFalse(h.task(r.runId(), "end").data().artifacts().containsKey("value"));
+            assertEquals(Set.of("results"), h.task(r.runId(), "end").data().artifacts().keySet());
         }
     }
 

@@ -218,6 +218,21 @@ final class ArtifactState implements TaskContext {
      * or written serialized (stored once per distinct value), and fields with no reference that hold a non-null
      * value (set by an initializer) serialized too. Transient and static fields are never artifacts.
      */
+    /**
+     * A primitive field that nothing set (no reference, never written) still reads as 0 or false. Storing that would
+     * make a join's unmerged artifacts (set only in its branches) look like real values of 0 to every later step and
+     * to the client; every task constructs the flow anyway, so a reader sees the same default without it.
+     */
+    private boolean isUnsetPrimitiveDefault(String name, Object value) {
+        // read or not, a primitive cannot have been changed in place: only a write (dirty) makes it a value
+        if (!fields.all().get(name).getType().isPrimitive()) {
+            return false;
+        }
+        return value instanceof Boolean b ? !b
+                : value instanceof Character c ? c == 0
+                : value instanceof Number n && n.doubleValue() == 0 && !(value instanceof Double d && d.isNaN());
+    }
+
     synchronized Map<String, ArtifactRef> persist() {
         Map<String, ArtifactRef> out = new TreeMap<>();
         Map<String, Object> toStore = new LinkedHashMap<>();
@@ -233,7 +248,8 @@ final class ArtifactState implements TaskContext {
                 out.put(name, ref);
             } else {
                 Object value = fields.get(instance, name);
-                if (value != null || ref != null || dirty.contains(name)) {
+                if (ref != null || dirty.contains(name)
+                        || (value != null && !isUnsetPrimitiveDefault(name, value))) {
                     toStore.put(name, value);
                 }
             }
