@@ -160,13 +160,7 @@ public final class GlobalOptions {
         // it reports a missing or non-flow class as a ConfigurationException naming --flow and --classpath
         List<Path> entries = new ArrayList<>(codePackageEntries());
         if (classpath != null && !classpath.isBlank()) {
-            for (URL url : classpathUrls(classpath)) {
-                try {
-                    entries.add(Path.of(url.toURI()));
-                } catch (java.net.URISyntaxException e) {
-                    throw new ConfigurationException("--classpath entry " + url + " is not a valid path", e);
-                }
-            }
+            entries.addAll(classpathPaths(classpath));
         }
         return resolved = FlowClassLoading.load(flow.trim(), entries, GlobalOptions.class.getClassLoader());
     }
@@ -210,6 +204,19 @@ public final class GlobalOptions {
             return parent;
         }
         return new URLClassLoader("baton-flow", classpathUrls(classpath).toArray(URL[]::new), parent);
+    }
+
+    /** The entries of a class path string as paths (see {@link #classpathUrls}), for loaders and code packages. */
+    public static List<Path> classpathPaths(String classpath) {
+        List<Path> paths = new ArrayList<>();
+        for (URL url : classpathUrls(classpath)) {
+            try {
+                paths.add(Path.of(url.toURI()));
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigurationException("--classpath entry " + url + " is not a valid path", e);
+            }
+        }
+        return paths;
     }
 
     /** The URLs of a class path string; {@code DIR/*} expands to the jars in DIR, as {@code java -cp} does. */

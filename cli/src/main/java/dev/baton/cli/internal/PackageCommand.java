@@ -7,10 +7,7 @@ import dev.baton.executor.ExitCodes;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.graph.FlowGraph;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,14 +49,7 @@ public final class PackageCommand implements Callable<Integer> {
             // the flow must load from exactly these entries and have a valid graph, or every task would fail later
             FlowGraph.of(global.flowClass());
         }
-        List<Path> entries = new ArrayList<>();
-        for (URL url : GlobalOptions.classpathUrls(global.classpath())) {
-            try {
-                entries.add(Path.of(url.toURI()));
-            } catch (URISyntaxException e) {
-                throw new ConfigurationException("--classpath entry " + url + " is not a valid path", e);
-            }
-        }
+        List<Path> entries = GlobalOptions.classpathPaths(global.classpath());
         CodePackages.Uploaded up;
         try (ObjectStore store = Datastores.openObjectStore(global.datastoreConfig())) {
             up = CodePackages.buildAndUpload(store, CodePackages.flowNameOf(global.flowName()), entries);

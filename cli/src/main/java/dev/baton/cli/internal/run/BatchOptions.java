@@ -11,10 +11,8 @@ import dev.baton.flow.graph.StepNode;
 import dev.baton.flow.graph.Transition;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -168,14 +166,7 @@ public final class BatchOptions {
         if (g.classpath() == null || g.classpath().isBlank()) {
             return null;
         }
-        List<Path> entries = new ArrayList<>();
-        for (URL url : GlobalOptions.classpathUrls(g.classpath())) {
-            try {
-                entries.add(Path.of(url.toURI()));
-            } catch (URISyntaxException e) {
-                throw new ConfigurationException("--classpath entry " + url + " is not a valid path", e);
-            }
-        }
+        List<Path> entries = GlobalOptions.classpathPaths(g.classpath());
         try (ObjectStore store = Datastores.openObjectStore(g.datastoreConfig())) {
             CodePackages.Uploaded up = CodePackages.buildAndUpload(store, session.graph.name(), entries);
             System.out.println("code package " + up.key() + (up.uploaded() ? " uploaded to " : " already at ")
