@@ -14,11 +14,16 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +38,7 @@ final class ChildTask {
 
     private final FlowBinding binding;
     private final List<String> command;
+    private final ClassDataSharing cds;
     private final TaskRequest req;
     private final StepNode node;
     private final String prefix;
@@ -49,7 +55,8 @@ final class ChildTask {
         this.req = req;
         this.node = node;
         this.prefix = prefix;
-        List<String> cmd = new ArrayList<>(classDataSharing(childCommand));
+        this.cds = classDataSharing(childCommand);
+        List<String> cmd = new ArrayList<>(cds.command());
         cmd.addAll(List.of("step", req.step(), "--run-id", req.runId(), "--task-id", req.taskId(), "--retry-count",
                 Integer.toString(req.retryCount())));
         if (req.maxUserCodeRetries() != null) {
@@ -74,38 +81,84 @@ final class ChildTask {
     private static final String CDS_DUMP = "-XX:ArchiveClassesAtExit=";
 
     /**
+     * The class-data-sharing arguments of one child, and, when this child is the one to dump the archive, where
+     * it dumps it and where the archive is published once the child has exited.
+     *
+     * <p>Why a temporary file: the JVM writes {@code -XX:ArchiveClassesAtExit} in place while it exits, so a child
+     * (of this run or of another run sharing the jar) that saw the final name appear and mapped it could map a
+     * half-written archive and crash. The dump goes to a private temporary name and is renamed into place
+     * atomically after the dumping child has exited normally, as the {@code baton} launcher does.
+     */
+    record ClassDataSharing(List<String> command, Path dumpTo, Path archive, Path lock) {
+        /** Publishes the dumped archive if the child exited normally; else drops it so a later child tries again. */
+        void publish(int exitCode) {
+            if (dumpTo == null) {
+                return;
+            }
+            try {
+                if (exitCode < 128 && Files.isRegularFile(dumpTo) && Files.size(dumpTo) > 0) {
+                    Files.move(dumpTo, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException | RuntimeException e) {
+                // CDS is an optimization: children simply start without it
+            } finally {
+                try {
+                    Files.deleteIfExists(dumpTo);
+                    Files.deleteIfExists(lock);
+                } catch (IOException e) {
+                    // a leftover lock expires (see classDataSharing)
+                }
+            }
+        }
+    }
+
+    /**
      * A child command may ask for a class-data-sharing archive to be dumped ({@code -XX:ArchiveClassesAtExit=F}):
      * once F exists, children map it instead ({@code -XX:SharedArchiveFile=F}); the first child to claim
-     * {@code F.lock} dumps it; children started while it is being dumped go without.
+     * {@code F.lock} dumps it (to a temporary name, published by {@link ClassDataSharing#publish}); children started
+     * while it is being dumped go without.
      */
-    static List<String> classDataSharing(List<String> command) {
+    static ClassDataSharing classDataSharing(List<String> command) {
         List<String> out = new ArrayList<>(command.size());
+        Path dumpTo = null;
+        Path archive = null;
+        Path lock = null;
         for (String arg : command) {
             if (!arg.startsWith(CDS_DUMP)) {
                 out.add(arg);
                 continue;
             }
-            java.nio.file.Path archive = java.nio.file.Path.of(arg.substring(CDS_DUMP.length()));
-            if (java.nio.file.Files.isRegularFile(archive)) {
-                out.add("-XX:SharedArchiveFile=" + archive);
+            Path target = Path.of(arg.substring(CDS_DUMP.length()));
+            if (Files.isRegularFile(target)) {
+                out.add("-XX:SharedArchiveFile=" + target);
                 out.add("-Xlog:cds=off,cds+dynamic=off"); // a stale archive is silently ignored, not reported
             } else {
-                java.nio.file.Path lock = archive.resolveSibling(archive.getFileName() + ".lock");
+                Path claim = target.resolveSibling(target.getFileName() + ".lock");
                 try {
-                    // a lock left by a dump that never finished (killed child) expires, so CDS is tried again
-                    if (java.nio.file.Files.isRegularFile(lock) && java.nio.file.Files.getLastModifiedTime(lock)
-                            .toInstant().isBefore(java.time.Instant.now().minus(Duration.ofMinutes(10)))) {
-                        java.nio.file.Files.deleteIfExists(lock);
+                    // a lock left by a dump that never finished (killed parent) expires, so CDS is tried again
+                    if (Files.isRegularFile(claim) && Files.getLastModifiedTime(claim)
+                            .toInstant().isBefore(Instant.now().minus(Duration.ofMinutes(10)))) {
+                        Files.deleteIfExists(claim);
+                        // and the half-written dump that killed parent left behind
+                        try (var stale = Files.newDirectoryStream(target.getParent(), target.getFileName() + ".*.tmp")) {
+                            for (Path t : stale) {
+                                Files.deleteIfExists(t);
+                            }
+                        }
                     }
-                    java.nio.file.Files.createFile(lock);
-                    out.add(arg);
+                    Files.createFile(claim);
+                    lock = claim;
+                    archive = target;
+                    dumpTo = target.resolveSibling(target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                            + UUID.randomUUID() + ".tmp");
+                    out.add(CDS_DUMP + dumpTo);
                     out.add("-Xlog:cds=off,cds+dynamic=off");
                 } catch (IOException | RuntimeException e) {
                     // another child is dumping it (or the directory is unusable): start without CDS
                 }
             }
         }
-        return out;
+        return new ClassDataSharing(List.copyOf(out), dumpTo, archive, lock);
     }
 
     List<String> command() {
@@ -120,6 +173,7 @@ final class ChildTask {
         try {
             p = pb.start();
         } catch (IOException e) {
+            cds.publish(ExitCodes.TRANSIENT + 128); // never started: release the dump claim
             return new TaskResult(req.path(), req.retryCount(), ExitCodes.TRANSIENT, Optional.empty(),
                     "cannot start the child process " + command.get(0) + ": " + e.getMessage());
         }
@@ -138,12 +192,14 @@ final class ChildTask {
                 }
             }
             code = p.waitFor();
+            cds.publish(code);
             out.join();
             err.join();
         } catch (InterruptedException e) {
             interrupt();
             Thread.currentThread().interrupt();
             code = ExitCodes.INTERRUPTED;
+            cds.publish(ExitCodes.INTERRUPTED + 128); // the dump may be cut short: drop it
         }
         Optional<TaskState> state = binding.datastore().readTask(req.path());
         var done = state.filter(s -> s.finishedAttempt() != null && s.finishedAttempt() == req.retryCount())
