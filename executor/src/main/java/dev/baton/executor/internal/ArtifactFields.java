@@ -1,18 +1,21 @@
 package dev.baton.executor.internal;
 
+import dev.baton.executor.internal.enhance.FieldAccess;
+import dev.baton.flow.BatonException;
 import dev.baton.flow.FlowSpec;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The artifact fields of a flow class (non-static, non-transient instance fields declared below {@link FlowSpec},
- * minus synthetic ones the enhancer adds), with reflective get/set. Reflection is not rewritten by the enhancer,
- * so these accesses never trigger the lazy-loading hooks: that is what the executor needs when it materializes
- * or persists a field.
+ * The artifact fields of a flow class, with reflective get/set for the executor. Which fields are artifacts (and
+ * the refusal of a subclass field hiding a superclass one) is {@link FieldAccess}'s single definition; this adds
+ * the executor's write semantics: {@code null} into a primitive field is ignored, and a value that no longer fits
+ * its field is a {@link BatonException} naming the artifact. Reflection is not rewritten by the enhancer, so these
+ * accesses never trigger the lazy-loading hooks: that is what the executor needs when it materializes or persists
+ * a field.
  */
 public final class ArtifactFields {
     private static final Map<Class<?>, ArtifactFields> CACHE = new ConcurrentHashMap<>();
@@ -20,16 +23,10 @@ public final class ArtifactFields {
     private final Map<String, Field> fields;
 
     private ArtifactFields(Class<?> flowClass) {
+        FieldAccess access = FieldAccess.of(flowClass.asSubclass(FlowSpec.class));
         Map<String, Field> out = new LinkedHashMap<>();
-        for (Class<?> c = flowClass; c != null && c != FlowSpec.class && c != Object.class; c = c.getSuperclass()) {
-            for (Field f : c.getDeclaredFields()) {
-                int m = f.getModifiers();
-                if (Modifier.isStatic(m) || Modifier.isTransient(m) || f.isSynthetic() || f.getName().startsWith("$")) {
-                    continue;
-                }
-                f.setAccessible(true);
-                out.putIfAbsent(f.getName(), f); // a subclass field shadows a superclass one of the same name
-            }
+        for (String name : access.names()) {
+            out.put(name, access.field(name));
         }
         this.fields = Collections.unmodifiableMap(out);
     }
@@ -39,7 +36,7 @@ public final class ArtifactFields {
         return CACHE.computeIfAbsent(flowClass, ArtifactFields::new);
     }
 
-    /** Artifact name to field, in declaration order (subclass first). */
+    /** Artifact name to field, in declaration order (superclass fields first). */
     public Map<String, Field> all() {
         return fields;
     }
@@ -76,7 +73,7 @@ public final class ArtifactFields {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot set artifact field " + name, e);
         } catch (IllegalArgumentException e) {
-            throw new dev.baton.flow.BatonException("artifact '" + name + "' holds a " + value.getClass().getName()
+            throw new BatonException("artifact '" + name + "' holds a " + value.getClass().getName()
                     + " that does not fit field " + f.getDeclaringClass().getSimpleName() + "." + name + " of type "
                     + f.getType().getName() + "; did the field's type change since the parent task ran?", e);
         }
