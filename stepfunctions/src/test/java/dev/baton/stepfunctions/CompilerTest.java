@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.examples.BranchFlow;
 import dev.baton.examples.TrainFlow;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.FlowSpec;
@@ -110,14 +111,85 @@ class CompilerTest {
         assertEquals(7, map.get("MaxConcurrency").asInt());
         assertEquals("DISTRIBUTED", map.get("ItemProcessor").get("ProcessorConfig").get("Mode").asText());
         assertEquals("baton-bucket", map.get("ResultWriter").get("Parameters").get("Bucket").asText());
-        assertEquals("flows/NestedForeachFlow/_sfn_map_results/start",
-                map.get("ResultWriter").get("Parameters").get("Prefix").asText());
+        assertEquals("States.Format('flows/NestedForeachFlow/{}/{}/{}/_map_results', $$.Execution.Name,"
+                + " $.last.step, $.last.taskId)", map.get("ResultWriter").get("Parameters").get("Prefix.$").asText());
         assertTrue(map.get("ResultPath").isNull(), "Map results are discarded");
+        // the items come from the object the split task writes, not from DynamoDB through the state data
+        assertFalse(map.has("ItemsPath"));
+        assertFalse(root.get("States").has("start.split"), "no getItem of the items");
+        assertEquals("start.foreach", root.get("States").get("start").get("Next").asText());
+        JsonNode reader = map.get("ItemReader");
+        assertEquals("arn:aws:states:::s3:getObject", reader.get("Resource").asText());
+        assertEquals("JSON", reader.get("ReaderConfig").get("InputType").asText());
+        assertEquals("baton-bucket", reader.get("Parameters").get("Bucket").asText());
+        assertEquals("States.Format('flows/NestedForeachFlow/{}/{}/{}/_foreach_items.json', $$.Execution.Name,"
+                + " $.last.step, $.last.taskId)", reader.get("Parameters").get("Key.$").asText());
+        assertEquals("$$.Map.Item.Value", map.get("ItemSelector").get("splitIndex.$").asText());
+        // a child execution has a name of its own: the run id travels in the data
+        assertEquals("$$.Execution.Name", map.get("ItemSelector").get("runId.$").asText());
+        JsonNode outer = map.get("ItemProcessor").get("States").get("outer");
+        assertTrue(env(outer).contains("{\"Name\":\"BATON_RUN_ID\",\"Value.$\":\"$.runId\"}"), env(outer));
+        assertTrue(env(outer).contains("{\"Name\":\"BATON_FOREACH_ITEMS\",\"Value\":\"1\"}"), env(outer));
+        assertTrue(env(root.get("States").get("start")).contains("BATON_FOREACH_ITEMS"));
+        JsonNode innerMap = map.get("ItemProcessor").get("States").get("outer.foreach");
+        assertEquals("$.runId", innerMap.get("ItemSelector").get("runId.$").asText());
+        assertTrue(innerMap.get("ItemReader").get("Parameters").get("Key.$").asText().contains(", $.runId,"));
+        JsonNode inner = innerMap.get("ItemProcessor").get("States").get("inner");
+        assertFalse(env(inner).contains("BATON_FOREACH_ITEMS"), "only splits write items");
+        assertTrue(env(inner).contains("\"Value.$\":\"$.runId\""), env(inner));
 
         JsonNode inline = JSON.readTree(TestSettings.compile(NestedForeachFlow.class).definitionJson())
                 .get("States").get("start.foreach");
         assertEquals("INLINE", inline.get("ItemProcessor").get("ProcessorConfig").get("Mode").asText());
         assertFalse(inline.has("ResultWriter"));
+        assertFalse(inline.has("ItemReader"));
+        assertEquals("$.split.indices", inline.get("ItemsPath").asText());
+        assertFalse(inline.get("ItemSelector").has("runId.$"), "an inline Map runs in the execution itself");
+    }
+
+    private static String env(JsonNode task) {
+        return task.get("Parameters").get("ContainerOverrides").get("Environment").toString();
+    }
+
+    @Test
+    void everyTopLevelStateCatchesIntoTheRunFailedPath() throws Exception {
+        FlowGraph g = FlowGraph.of(BranchFlow.class);
+        JsonNode states = JSON.readTree(StepFunctionsCompiler.compile(g, TestSettings.of(g)).definitionJson())
+                .get("States");
+        int caught = 0;
+        for (var it = states.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String type = e.getValue().get("Type").asText();
+            if (e.getKey().startsWith("run.failed")) {
+                continue;
+            }
+            if (type.equals("Task") || type.equals("Parallel") || type.equals("Map")) {
+                JsonNode c = e.getValue().get("Catch");
+                assertEquals("[{\"ErrorEquals\":[\"States.ALL\"],\"ResultPath\":\"$.error\",\"Next\":"
+                        + "\"run.failed.read\"}]", String.valueOf(c), e.getKey());
+                caught++;
+            }
+        }
+        assertTrue(caught >= 3, "start, the Parallel, the join, end: " + caught);
+        // inside a branch nothing catches: the Parallel fails and its Catch takes over
+        JsonNode branch = states.get("start.branch").get("Branches").get(0).get("States");
+        branch.forEach(s -> assertFalse(s.has("Catch"), s.toString()));
+        JsonNode read = states.get("run.failed.read");
+        assertEquals("arn:aws:states:::aws-sdk:s3:getObject", read.get("Resource").asText());
+        assertEquals("States.Format('flows/BranchFlow/{}/_run.json', $$.Execution.Name)",
+                read.get("Parameters").get("Key.$").asText());
+        JsonNode write = states.get("run.failed.write");
+        assertEquals("arn:aws:states:::aws-sdk:s3:putObject", write.get("Resource").asText());
+        assertEquals("FAILED", states.get("run.failed.patch").get("Parameters").get("status").asText());
+        JsonNode fail = states.get("run.failed");
+        assertEquals("Fail", fail.get("Type").asText());
+        assertEquals("$.error.Error", fail.get("ErrorPath").asText());
+        assertEquals("$.error.Cause", fail.get("CausePath").asText());
+    }
+
+    @Test
+    void formatLiteralsEscapeWhatStatesFormatReserves() {
+        assertEquals("a\\'b\\{\\}c\\\\d", dev.baton.stepfunctions.internal.Compiler.formatLiteral("a'b{}c\\d"));
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Writes a {@link StateMachine} as Amazon States Language JSON: two-space indentation, {@code "key": value}, one
  * array element per line, {@code \n} line ends, and a fixed key order per state type (Type, Comment, the type's
- * fields, ResultSelector, ResultPath, Retry, Next/End). The same machine always gives the same bytes.
+ * fields, ResultSelector, ResultPath, Retry, Catch, Next/End). The same machine always gives the same bytes.
  */
 public final class AslJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -86,10 +86,12 @@ public final class AslJson {
             t.resultPath().ifPresent(r -> resultPath(o, r));
             t.timeoutSeconds().ifPresent(s -> o.put("TimeoutSeconds", s));
             retry(o, t.retry());
+            catchers(o, t.catchers());
             next(o, t.next());
         } else if (state instanceof State.MapState m) {
             head(o, "Map", m.comment());
-            o.put("ItemsPath", m.itemsPath());
+            m.itemsPath().ifPresent(p -> o.put("ItemsPath", p));
+            m.itemReader().ifPresent(r -> o.set("ItemReader", r));
             o.set("ItemSelector", m.itemSelector());
             ObjectNode processor = F.objectNode();
             ObjectNode config = processor.putObject("ProcessorConfig");
@@ -104,6 +106,7 @@ public final class AslJson {
             }
             m.resultWriter().ifPresent(w -> o.set("ResultWriter", w));
             m.resultPath().ifPresent(r -> resultPath(o, r));
+            catchers(o, m.catchers());
             next(o, m.next());
         } else if (state instanceof State.Parallel p) {
             head(o, "Parallel", p.comment());
@@ -111,6 +114,7 @@ public final class AslJson {
             p.branches().forEach(b -> branches.add(scope(b)));
             p.resultSelector().ifPresent(r -> o.set("ResultSelector", r));
             p.resultPath().ifPresent(r -> resultPath(o, r));
+            catchers(o, p.catchers());
             next(o, p.next());
         } else if (state instanceof State.Choice c) {
             head(o, "Choice", c.comment());
@@ -131,8 +135,8 @@ public final class AslJson {
             head(o, "Succeed", s.comment());
         } else if (state instanceof State.Fail f) {
             head(o, "Fail", f.comment());
-            o.put("Error", f.error());
-            o.put("Cause", f.cause());
+            o.put(f.fromPaths() ? "ErrorPath" : "Error", f.error());
+            o.put(f.fromPaths() ? "CausePath" : "Cause", f.cause());
         } else if (state instanceof State.Wait w) {
             head(o, "Wait", w.comment());
             o.put("Seconds", w.seconds());
@@ -170,6 +174,20 @@ public final class AslJson {
             x.put("BackoffRate", r.backoffRate());
             r.maxDelaySeconds().ifPresent(d -> x.put("MaxDelaySeconds", d));
             r.jitterStrategy().ifPresent(j -> x.put("JitterStrategy", j));
+        }
+    }
+
+    private static void catchers(ObjectNode o, java.util.List<Catcher> catchers) {
+        if (catchers.isEmpty()) {
+            return;
+        }
+        ArrayNode arr = o.putArray("Catch");
+        for (Catcher c : catchers) {
+            ObjectNode x = arr.addObject();
+            ArrayNode errors = x.putArray("ErrorEquals");
+            c.errorEquals().forEach(errors::add);
+            resultPath(x, c.resultPath());
+            x.put("Next", c.next());
         }
     }
 

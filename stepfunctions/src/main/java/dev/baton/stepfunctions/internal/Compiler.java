@@ -14,7 +14,9 @@ import dev.baton.flow.graph.Transition;
 import dev.baton.stepfunctions.CompiledFlow;
 import dev.baton.stepfunctions.DeploymentSettings;
 import dev.baton.stepfunctions.JobDefinitionSpec;
+import dev.baton.stepfunctions.StateMachineObjects;
 import dev.baton.stepfunctions.StepFunctionsCompiler;
+import dev.baton.stepfunctions.asl.Catcher;
 import dev.baton.stepfunctions.asl.Next;
 import dev.baton.stepfunctions.asl.ResultPath;
 import dev.baton.stepfunctions.asl.Retrier;
@@ -43,6 +45,20 @@ import java.util.TreeMap;
 public final class Compiler {
     static final String BATCH_SUBMIT = "arn:aws:states:::batch:submitJob.sync";
     static final String DYNAMODB_GET = "arn:aws:states:::dynamodb:getItem";
+    static final String S3_GET_OBJECT = "arn:aws:states:::s3:getObject";
+    static final String S3_PUT_OBJECT = "arn:aws:states:::s3:putObject";
+    static final String SDK_S3_GET_OBJECT = "arn:aws:states:::aws-sdk:s3:getObject";
+    static final String SDK_S3_PUT_OBJECT = "arn:aws:states:::aws-sdk:s3:putObject";
+    /** The run id at the top level (and in inline Maps and Parallel branches): the execution's name. */
+    static final String EXECUTION_NAME = "$$.Execution.Name";
+    /**
+     * The run id inside a Distributed Map, whose children are executions of their own with their own names: the
+     * Map's ItemSelector hands the parent's name down as {@code $.runId}.
+     */
+    static final String RUN_ID_IN_DATA = "$.runId";
+    /** The failure path's entry: every top-level Task, Map and Parallel state catches into it. */
+    static final String RUN_FAILED_READ = "run.failed.read";
+    static final String RUN_FAILED = "run.failed";
     /** Extra Batch attempts for transient failures (exit 3, lost hosts) beyond the step's {@code @Retry}. */
     static final int TRANSIENT_ATTEMPTS = 2;
     /** Batch's maximum attempts. */
@@ -55,6 +71,10 @@ public final class Compiler {
 
     private final FlowGraph graph;
     private final DeploymentSettings settings;
+    /** The datastore root's bucket. */
+    private final String bucket;
+    /** The datastore root's key prefix: empty, or ending in '/'. */
+    private final String keyPrefix;
     private final Map<String, String> registered;
     private final Map<String, JobDefinitionSpec> jobDefinitions = new LinkedHashMap<>();
     private final Map<String, String> stepJobDefinitions = new TreeMap<>();
@@ -63,6 +83,11 @@ public final class Compiler {
         this.graph = graph;
         this.settings = settings;
         this.registered = Map.copyOf(registered);
+        String root = settings.datastoreRoot().substring("s3://".length());
+        int slash = root.indexOf('/');
+        this.bucket = slash < 0 ? root : root.substring(0, slash);
+        String prefix = slash < 0 ? "" : root.substring(slash + 1).replaceAll("/+$", "");
+        this.keyPrefix = prefix.isEmpty() ? "" : prefix + "/";
     }
 
     public CompiledFlow compile() {
@@ -88,7 +113,8 @@ public final class Compiler {
         if (!graph.parameters().isEmpty()) {
             startAt = addParameterStates(states);
         }
-        new Scope(states, null).emit("start");
+        new Scope(states, null, EXECUTION_NAME).emit("start");
+        addRunFailedStates(states);
         StateMachine machine = new StateMachine("Baton flow " + graph.name() + " (" + settings.flowClass()
                 + "), compiled by baton step-functions create", startAt, states, settings.workflowTimeoutSeconds());
         CompiledFlow compiled = new CompiledFlow(machine, List.copyOf(jobDefinitions.values()), stepJobDefinitions);
@@ -123,16 +149,85 @@ public final class Compiler {
         return "parameters.check";
     }
 
+    /**
+     * The failure path: a step (or a state around it) failed for good, so the run record {@code _run.json}, which
+     * start wrote RUNNING, is rewritten FAILED, with the error and its cause among its attributes ({@code Error},
+     * {@code Cause}); then the execution fails with that error. Step Functions has no runtime that outlives the
+     * tasks to do it, and without it readers would see the run RUNNING forever.
+     *
+     * <p>Read, patch, write: the record holds what only start knew (user, parameters, tags, creation time), so it is
+     * read back and merged rather than written from scratch. Without a record (start failed before writing it)
+     * there is nothing to mark, and a failure to write leaves the record RUNNING: either way the execution still
+     * fails with the step's own error. A timeout ({@code TimeoutSeconds}) or a stop ({@code terminate}) ends the
+     * execution without running any state, so it is never recorded here: Step Functions' own status
+     * ({@code step-functions list-runs}) is authoritative for those.
+     */
+    private void addRunFailedStates(Map<String, State> states) {
+        String runKey = "States.Format('" + formatLiteral(keyPrefix + graph.name()) + "/{}/"
+                + StateMachineObjects.RUN_FILE + "', " + EXECUTION_NAME + ")";
+        Retrier s3 = new Retrier(List.of("S3.S3Exception", "S3.SdkClientException"), 1, 3, 2.0, Optional.of(10),
+                Optional.of("FULL"));
+        List<Catcher> giveUp = List.of(new Catcher(List.of("States.ALL"), ResultPath.to("$.recordError"), RUN_FAILED));
+        ObjectNode read = F.objectNode();
+        read.put("Bucket", bucket);
+        read.put("Key.$", runKey);
+        ObjectNode record = F.objectNode();
+        record.put("record.$", "States.StringToJson($.Body)");
+        states.put(RUN_FAILED_READ, new State.Task("the run failed: read its record to mark it FAILED", SDK_S3_GET_OBJECT,
+                read, Optional.of(record), Optional.of(ResultPath.to("$.run")), List.of(s3), giveUp, Optional.empty(),
+                Next.to("run.failed.patch")));
+        ObjectNode patch = F.objectNode();
+        patch.put("status", "FAILED");
+        patch.put("finishedAt.$", "$$.State.EnteredTime");
+        patch.put("attributes.$", "States.JsonMerge($.run.record.attributes, $.error, false)");
+        states.put("run.failed.patch", new State.Pass("status FAILED, the end time, and the error and cause as"
+                + " attributes", Optional.of(patch), Optional.of(ResultPath.to("$.patch")), Next.to("run.failed.write")));
+        ObjectNode write = F.objectNode();
+        write.put("Bucket", bucket);
+        write.put("Key.$", runKey);
+        write.put("ContentType", "application/json");
+        write.put("Body.$", "States.JsonToString(States.JsonMerge($.run.record, $.patch, false))");
+        states.put("run.failed.write", new State.Task("write the record back", SDK_S3_PUT_OBJECT, write,
+                Optional.empty(), Optional.of(ResultPath.discard()), List.of(s3), giveUp, Optional.empty(),
+                Next.to(RUN_FAILED)));
+        states.put(RUN_FAILED, new State.Fail("fails the execution with the step's own error", "$.error.Error",
+                "$.error.Cause", true));
+    }
+
+    /** {@code text} as a literal inside a States.Format template: quote, braces and backslash escaped. */
+    public static String formatLiteral(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == '\'' || c == '{' || c == '}') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
     /** One set of states: the machine's top level, a Parallel branch or a Map iteration. */
     private final class Scope {
         final Map<String, State> states;
         /** The join that ends this scope (the state that would come next is outside it), or null at top level. */
         final String stop;
+        /** The run id's path here: {@link #EXECUTION_NAME}, or {@link #RUN_ID_IN_DATA} inside a Distributed Map. */
+        final String runId;
         String endPass;
 
-        Scope(Map<String, State> states, String stop) {
+        Scope(Map<String, State> states, String stop, String runId) {
             this.states = states;
             this.stop = stop;
+            this.runId = runId;
+        }
+
+        /**
+         * The top level catches every failure into the run-failed path. Nested scopes do not: a failure there fails
+         * the enclosing Parallel or Map, which is (or is inside) a top-level state that catches it.
+         */
+        List<Catcher> catchers() {
+            return stop == null ? List.of(new Catcher(List.of("States.ALL"), ResultPath.to("$.error"), RUN_FAILED_READ))
+                    : List.of();
         }
 
         /** Next for a transition to {@code step}: End when it leaves the scope, else that step (emitted). */
@@ -175,7 +270,8 @@ public final class Compiler {
                 after = Next.to(stepName + ".branch");
                 emitBranch(node, b);
             } else if (t instanceof Transition.Foreach f) {
-                after = Next.to(stepName + ".split");
+                // a Distributed Map reads the split's items from S3 itself; an inline one needs them in the data
+                after = Next.to(stepName + (settings.distributedMap() ? ".foreach" : ".split"));
                 emitForeach(node, f);
             } else if (t instanceof Transition.Switch s) {
                 after = Next.to(stepName + ".switch");
@@ -183,7 +279,7 @@ public final class Compiler {
             } else {
                 throw new IllegalStateException("unexpected transition " + t);
             }
-            states.put(stepName, task(node, after));
+            states.put(stepName, task(node, runId, catchers(), after));
         }
 
         private void emitBranch(StepNode node, Transition.Branch b) {
@@ -192,45 +288,73 @@ public final class Compiler {
             ObjectNode selector = F.objectNode();
             for (int i = 0; i < b.next().size(); i++) {
                 Map<String, State> inner = new LinkedHashMap<>();
-                new Scope(inner, join).emit(b.next().get(i));
+                new Scope(inner, join, runId).emit(b.next().get(i));
                 branches.add(new State.Scope(b.next().get(i), inner));
                 selector.put("b" + i + ".$", "$[" + i + "].last");
             }
             // reserve the name (emission order: split, its Parallel, the join), then emit the join
             states.put(node.name() + ".branch", new State.Succeed("placeholder"));
             states.put(node.name() + ".branch", new State.Parallel("the branches of " + node.name(), branches,
-                    Optional.of(selector), Optional.of(ResultPath.to("$.branches")), to(join)));
+                    Optional.of(selector), Optional.of(ResultPath.to("$.branches")), catchers(), to(join)));
         }
 
         private void emitForeach(StepNode node, Transition.Foreach f) {
             String join = node.matchingJoin().orElseThrow();
-            ObjectNode selector = F.objectNode();
-            selector.put("indices.$", "$.Item.items.L");
-            states.put(node.name() + ".split", getItem("the items of the foreach split " + node.name()
-                    + " (recorded by the split task in the foreach coordinator)", selector, "$.split",
-                    Next.to(node.name() + ".foreach")));
+            boolean distributed = settings.distributedMap();
+            String innerRunId = distributed ? RUN_ID_IN_DATA : runId;
             Map<String, State> inner = new LinkedHashMap<>();
-            new Scope(inner, join).emit(f.next());
             ObjectNode items = F.objectNode();
-            items.put("splitIndex.$", "$$.Map.Item.Value.N");
+            if (distributed) {
+                // the split task wrote its indices as a JSON array of strings (StateMachineObjects): no payload,
+                // no DynamoDB item holds them, so the fan-out is bounded by the Map Run, not by 256 KiB
+                items.put("splitIndex.$", "$$.Map.Item.Value");
+            } else {
+                ObjectNode selector = F.objectNode();
+                selector.put("indices.$", "$.Item.items.L");
+                states.put(node.name() + ".split", getItem("the items of the foreach split " + node.name()
+                        + " (recorded by the split task in the foreach coordinator)", selector, "$.split",
+                        Next.to(node.name() + ".foreach")));
+                items.put("splitIndex.$", "$$.Map.Item.Value.N");
+            }
             items.put("last.$", "$.last");
+            if (innerRunId.equals(RUN_ID_IN_DATA)) {
+                items.put("runId.$", runId);
+            }
+            new Scope(inner, join, innerRunId).emit(f.next());
+            Optional<ObjectNode> reader = Optional.empty();
             Optional<ObjectNode> writer = Optional.empty();
-            if (settings.distributedMap()) {
+            if (distributed) {
+                ObjectNode r = F.objectNode();
+                r.put("Resource", S3_GET_OBJECT);
+                r.putObject("ReaderConfig").put("InputType", "JSON");
+                ObjectNode params = r.putObject("Parameters");
+                params.put("Bucket", bucket);
+                params.put("Key.$", splitTaskKey(runId, StateMachineObjects.FOREACH_ITEMS_FILE));
+                reader = Optional.of(r);
+                // the children's outputs go to S3, next to the items, so that no result array meets the payload
+                // limit (the Map's result is discarded anyway)
                 ObjectNode w = F.objectNode();
-                w.put("Resource", "arn:aws:states:::s3:putObject");
-                ObjectNode params = w.putObject("Parameters");
-                String root = settings.datastoreRoot().substring("s3://".length());
-                int slash = root.indexOf('/');
-                params.put("Bucket", slash < 0 ? root : root.substring(0, slash));
-                String prefix = slash < 0 ? "" : root.substring(slash + 1).replaceAll("/+$", "") + "/";
-                params.put("Prefix", prefix + graph.name() + "/_sfn_map_results/" + node.name());
+                w.put("Resource", S3_PUT_OBJECT);
+                ObjectNode wp = w.putObject("Parameters");
+                wp.put("Bucket", bucket);
+                wp.put("Prefix.$", splitTaskKey(runId, StateMachineObjects.MAP_RESULTS_DIR));
                 writer = Optional.of(w);
             }
             // discarded result: the join asks the coordinator for its inputs, so nothing grows with the fan-out
             states.put(node.name() + ".foreach", new State.Succeed("placeholder"));
             states.put(node.name() + ".foreach", new State.MapState("one " + f.next() + " task per element of "
-                    + f.field(), "$.split.indices", items, new State.Scope(f.next(), inner), settings.distributedMap(),
-                    settings.maxWorkers(), writer, Optional.of(ResultPath.discard()), to(join)));
+                    + f.field(), distributed ? Optional.empty() : Optional.of("$.split.indices"), reader, items,
+                    new State.Scope(f.next(), inner), distributed, settings.maxWorkers(), writer,
+                    Optional.of(ResultPath.discard()), catchers(), to(join)));
+        }
+
+        /**
+         * A States.Format of {@code <prefix><Flow>/<run>/<split step>/<split task>/<name>}: the split is the task
+         * that ran last ({@code $.last}), its task id the Batch job id.
+         */
+        private String splitTaskKey(String runIdPath, String name) {
+            return "States.Format('" + formatLiteral(keyPrefix + graph.name()) + "/{}/{}/{}/" + formatLiteral(name)
+                    + "', " + runIdPath + ", $.last.step, $.last.taskId)";
         }
 
         private void emitSwitch(StepNode node, Transition.Switch s) {
@@ -249,23 +373,28 @@ public final class Compiler {
             states.put(unknown, new State.Fail(null, "Baton.UnknownSwitchCase", "the switch " + node.name()
                     + " chose a step that is not one of its cases " + s.targets()));
         }
+
+        private State.Task getItem(String comment, ObjectNode selector, String resultPath, Next next) {
+            return Compiler.this.getItem(comment, selector, resultPath, runId, catchers(), next);
+        }
     }
 
-    private State.Task getItem(String comment, ObjectNode selector, String resultPath, Next next) {
+    private State.Task getItem(String comment, ObjectNode selector, String resultPath, String runId,
+            List<Catcher> catchers, Next next) {
         ObjectNode params = F.objectNode();
         params.put("TableName", settings.coordinatorTable());
         params.put("ConsistentRead", true);
         ObjectNode key = params.putObject("Key").putObject("pathspec");
-        key.put("S.$", "States.Format('" + graph.name() + "/{}/{}/{}', $$.Execution.Name, $.last.step, $.last.taskId)");
+        key.put("S.$", "States.Format('" + graph.name() + "/{}/{}/{}', " + runId + ", $.last.step, $.last.taskId)");
         Retrier retry = new Retrier(List.of("DynamoDB.ProvisionedThroughputExceededException",
                 "DynamoDB.RequestLimitExceeded", "DynamoDB.InternalServerErrorException",
                 "DynamoDB.AmazonDynamoDBException"), 1, 8, 2.0, Optional.of(30), Optional.of("FULL"));
         return new State.Task(comment, DYNAMODB_GET, params, Optional.of(selector),
-                Optional.of(ResultPath.to(resultPath)), List.of(retry), Optional.empty(), next);
+                Optional.of(ResultPath.to(resultPath)), List.of(retry), catchers, Optional.empty(), next);
     }
 
     /** The Batch task of one step. */
-    private State.Task task(StepNode node, Next next) {
+    private State.Task task(StepNode node, String runId, List<Catcher> catchers, Next next) {
         StepDecorators d = node.decorators();
         String jobDefinition = jobDefinitionFor(node);
         ObjectNode p = F.objectNode();
@@ -273,7 +402,7 @@ public final class Compiler {
         p.put("JobQueue", d.batch().map(StepDecorators.BatchSpec::queue).filter(q -> !q.isBlank())
                 .orElse(settings.jobQueue()));
         p.put("JobDefinition", registered.getOrDefault(jobDefinition, jobDefinition));
-        ObjectNode overrides = containerOverrides(node);
+        ObjectNode overrides = containerOverrides(node, runId);
         int bound = overrideBound(node, overrides);
         if (bound > StepFunctionsCompiler.MAX_CONTAINER_OVERRIDE_BYTES) {
             throw new ConfigurationException("step '" + node.name() + "': its Batch container override could reach "
@@ -300,16 +429,16 @@ public final class Compiler {
         Retrier throttled = new Retrier(List.of("Batch.AWSBatchException"), 2, 10, 2.0, Optional.of(60),
                 Optional.of("FULL"));
         return new State.Task("step " + node.name(), BATCH_SUBMIT, p, Optional.of(selector),
-                Optional.of(ResultPath.to("$.last")), List.of(throttled), Optional.empty(), next);
+                Optional.of(ResultPath.to("$.last")), List.of(throttled), catchers, Optional.empty(), next);
     }
 
-    private ObjectNode containerOverrides(StepNode node) {
+    private ObjectNode containerOverrides(StepNode node, String runId) {
         ObjectNode o = F.objectNode();
         boolean foreachJoin = node.join() && node.closesSplit()
                 .map(s -> graph.step(s).transition() instanceof Transition.Foreach).orElse(false);
         ArrayNode env = o.putArray("Environment");
         env.addObject().put("Name", "BATON_STEP").put("Value", node.name());
-        env.addObject().put("Name", "BATON_RUN_ID").put("Value.$", "$$.Execution.Name");
+        env.addObject().put("Name", "BATON_RUN_ID").put("Value.$", runId);
         int userRetries = node.decorators().retry().map(StepDecorators.RetryPolicy::times).orElse(0);
         if (userRetries > 0) {
             env.addObject().put("Name", "BATON_USER_RETRIES").put("Value", String.valueOf(userRetries));
@@ -341,6 +470,10 @@ public final class Compiler {
         }
         if (!node.inputs().isEmpty() && isForeachChild(node)) {
             env.addObject().put("Name", "BATON_SPLIT_INDEX").put("Value.$", "$.splitIndex");
+        }
+        if (settings.distributedMap() && node.transition() instanceof Transition.Foreach) {
+            // the Distributed Map's ItemReader reads the items object this split writes when asked
+            env.addObject().put("Name", StateMachineObjects.FOREACH_ITEMS_ENV).put("Value", "1");
         }
         ArrayNode resources = o.putArray("ResourceRequirements");
         double cpu = node.decorators().batch().map(StepDecorators.BatchSpec::cpu)
