@@ -48,60 +48,16 @@ final class ArraySerializers {
             @Override double[] allocate(int n) { return new double[n]; }
             @Override void writePlain(Output out, double[] a) { out.writeDoubles(a, 0, a.length); }
             @Override double[] readPlain(Input in, int n) { return in.readDoubles(n); }
-            @Override void shuffle(double[] a, int from, int n, byte[] d) {
-                long[] x = new long[8];
-                int i = 0;
-                for (; i + 8 <= n; i += 8) {
-                    for (int k = 0; k < 8; k++) {
-                        x[k] = Double.doubleToRawLongBits(a[from + i + k]);
-                    }
-                    transposeOut(x, d, i, n);
-                }
-                for (; i < n; i++) {
-                    scatter8(Double.doubleToRawLongBits(a[from + i]), d, i, n);
-                }
-            }
-            @Override void unshuffle(byte[] s, double[] a, int from, int n) {
-                long[] x = new long[8];
-                int i = 0;
-                for (; i + 8 <= n; i += 8) {
-                    transposeIn(s, i, n, x);
-                    for (int k = 0; k < 8; k++) {
-                        a[from + i + k] = Double.longBitsToDouble(x[k]);
-                    }
-                }
-                for (; i < n; i++) {
-                    a[from + i] = Double.longBitsToDouble(gather8(s, i, n));
-                }
-            }
+            @Override void shuffle(double[] a, int from, int n, byte[] d) { shuffleDoubles(a, from, n, d); }
+            @Override void unshuffle(byte[] s, double[] a, int from, int n) { unshuffleDoubles(s, a, from, n); }
         }, FIRST_ID + 1);
         kryo.register(long[].class, new ShuffledArraySerializer<long[]>(8) {
             @Override int length(long[] a) { return a.length; }
             @Override long[] allocate(int n) { return new long[n]; }
             @Override void writePlain(Output out, long[] a) { out.writeLongs(a, 0, a.length); }
             @Override long[] readPlain(Input in, int n) { return in.readLongs(n); }
-            @Override void shuffle(long[] a, int from, int n, byte[] d) {
-                long[] x = new long[8];
-                int i = 0;
-                for (; i + 8 <= n; i += 8) {
-                    System.arraycopy(a, from + i, x, 0, 8);
-                    transposeOut(x, d, i, n);
-                }
-                for (; i < n; i++) {
-                    scatter8(a[from + i], d, i, n);
-                }
-            }
-            @Override void unshuffle(byte[] s, long[] a, int from, int n) {
-                long[] x = new long[8];
-                int i = 0;
-                for (; i + 8 <= n; i += 8) {
-                    transposeIn(s, i, n, x);
-                    System.arraycopy(x, 0, a, from + i, 8);
-                }
-                for (; i < n; i++) {
-                    a[from + i] = gather8(s, i, n);
-                }
-            }
+            @Override void shuffle(long[] a, int from, int n, byte[] d) { shuffleLongs(a, from, n, d); }
+            @Override void unshuffle(byte[] s, long[] a, int from, int n) { unshuffleLongs(s, a, from, n); }
         }, FIRST_ID + 2);
         kryo.register(float[].class, new ShuffledArraySerializer<float[]>(4) {
             @Override int length(float[] a) { return a.length; }
@@ -179,6 +135,144 @@ final class ArraySerializers {
         transpose8x8(x);
     }
 
+    /*
+     * The 8-byte shuffles below are transpose8x8 unrolled over local variables (the JIT keeps all eight in
+     * registers; through a long[8] it did not, and decoding a smooth double[] spent about as long unshuffling as
+     * SHA-256 spent hashing). Same bytes as transposeOut/transposeIn, which ShuffleTest checks against the plain
+     * definition.
+     */
+
+    static void shuffleDoubles(double[] a, int from, int n, byte[] d) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            int at = from + i;
+            store8(d, i, n, Double.doubleToRawLongBits(a[at]), Double.doubleToRawLongBits(a[at + 1]),
+                    Double.doubleToRawLongBits(a[at + 2]), Double.doubleToRawLongBits(a[at + 3]),
+                    Double.doubleToRawLongBits(a[at + 4]), Double.doubleToRawLongBits(a[at + 5]),
+                    Double.doubleToRawLongBits(a[at + 6]), Double.doubleToRawLongBits(a[at + 7]));
+        }
+        for (; i < n; i++) {
+            scatter8(Double.doubleToRawLongBits(a[from + i]), d, i, n);
+        }
+    }
+
+    static void shuffleLongs(long[] a, int from, int n, byte[] d) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            int at = from + i;
+            store8(d, i, n, a[at], a[at + 1], a[at + 2], a[at + 3], a[at + 4], a[at + 5], a[at + 6], a[at + 7]);
+        }
+        for (; i < n; i++) {
+            scatter8(a[from + i], d, i, n);
+        }
+    }
+
+    /** Transposes elements x0..x7 into byte planes and stores them at position {@code i} of the {@code n}-wide planes. */
+    private static void store8(byte[] d, int i, int n, long x0, long x1, long x2, long x3, long x4, long x5,
+            long x6, long x7) {
+        long t;
+        t = ((x0 >>> 32) ^ x4) & 0x00000000FFFFFFFFL; x0 ^= t << 32; x4 ^= t;
+        t = ((x1 >>> 32) ^ x5) & 0x00000000FFFFFFFFL; x1 ^= t << 32; x5 ^= t;
+        t = ((x2 >>> 32) ^ x6) & 0x00000000FFFFFFFFL; x2 ^= t << 32; x6 ^= t;
+        t = ((x3 >>> 32) ^ x7) & 0x00000000FFFFFFFFL; x3 ^= t << 32; x7 ^= t;
+        t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+        t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+        t = ((x4 >>> 16) ^ x6) & 0x0000FFFF0000FFFFL; x4 ^= t << 16; x6 ^= t;
+        t = ((x5 >>> 16) ^ x7) & 0x0000FFFF0000FFFFL; x5 ^= t << 16; x7 ^= t;
+        t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+        t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+        t = ((x4 >>> 8) ^ x5) & 0x00FF00FF00FF00FFL; x4 ^= t << 8; x5 ^= t;
+        t = ((x6 >>> 8) ^ x7) & 0x00FF00FF00FF00FFL; x6 ^= t << 8; x7 ^= t;
+        LONG_LE.set(d, i, x0);
+        LONG_LE.set(d, n + i, x1);
+        LONG_LE.set(d, 2 * n + i, x2);
+        LONG_LE.set(d, 3 * n + i, x3);
+        LONG_LE.set(d, 4 * n + i, x4);
+        LONG_LE.set(d, 5 * n + i, x5);
+        LONG_LE.set(d, 6 * n + i, x6);
+        LONG_LE.set(d, 7 * n + i, x7);
+    }
+
+    static void unshuffleDoubles(byte[] s, double[] a, int from, int n) {
+        int n2 = 2 * n, n3 = 3 * n, n4 = 4 * n, n5 = 5 * n, n6 = 6 * n, n7 = 7 * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x0 = (long) LONG_LE.get(s, i);
+            long x1 = (long) LONG_LE.get(s, n + i);
+            long x2 = (long) LONG_LE.get(s, n2 + i);
+            long x3 = (long) LONG_LE.get(s, n3 + i);
+            long x4 = (long) LONG_LE.get(s, n4 + i);
+            long x5 = (long) LONG_LE.get(s, n5 + i);
+            long x6 = (long) LONG_LE.get(s, n6 + i);
+            long x7 = (long) LONG_LE.get(s, n7 + i);
+            long t;
+            t = ((x0 >>> 32) ^ x4) & 0x00000000FFFFFFFFL; x0 ^= t << 32; x4 ^= t;
+            t = ((x1 >>> 32) ^ x5) & 0x00000000FFFFFFFFL; x1 ^= t << 32; x5 ^= t;
+            t = ((x2 >>> 32) ^ x6) & 0x00000000FFFFFFFFL; x2 ^= t << 32; x6 ^= t;
+            t = ((x3 >>> 32) ^ x7) & 0x00000000FFFFFFFFL; x3 ^= t << 32; x7 ^= t;
+            t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+            t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+            t = ((x4 >>> 16) ^ x6) & 0x0000FFFF0000FFFFL; x4 ^= t << 16; x6 ^= t;
+            t = ((x5 >>> 16) ^ x7) & 0x0000FFFF0000FFFFL; x5 ^= t << 16; x7 ^= t;
+            t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+            t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+            t = ((x4 >>> 8) ^ x5) & 0x00FF00FF00FF00FFL; x4 ^= t << 8; x5 ^= t;
+            t = ((x6 >>> 8) ^ x7) & 0x00FF00FF00FF00FFL; x6 ^= t << 8; x7 ^= t;
+            int at = from + i;
+            a[at] = Double.longBitsToDouble(x0);
+            a[at + 1] = Double.longBitsToDouble(x1);
+            a[at + 2] = Double.longBitsToDouble(x2);
+            a[at + 3] = Double.longBitsToDouble(x3);
+            a[at + 4] = Double.longBitsToDouble(x4);
+            a[at + 5] = Double.longBitsToDouble(x5);
+            a[at + 6] = Double.longBitsToDouble(x6);
+            a[at + 7] = Double.longBitsToDouble(x7);
+        }
+        for (; i < n; i++) {
+            a[from + i] = Double.longBitsToDouble(gather8(s, i, n));
+        }
+    }
+
+    static void unshuffleLongs(byte[] s, long[] a, int from, int n) {
+        int n2 = 2 * n, n3 = 3 * n, n4 = 4 * n, n5 = 5 * n, n6 = 6 * n, n7 = 7 * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x0 = (long) LONG_LE.get(s, i);
+            long x1 = (long) LONG_LE.get(s, n + i);
+            long x2 = (long) LONG_LE.get(s, n2 + i);
+            long x3 = (long) LONG_LE.get(s, n3 + i);
+            long x4 = (long) LONG_LE.get(s, n4 + i);
+            long x5 = (long) LONG_LE.get(s, n5 + i);
+            long x6 = (long) LONG_LE.get(s, n6 + i);
+            long x7 = (long) LONG_LE.get(s, n7 + i);
+            long t;
+            t = ((x0 >>> 32) ^ x4) & 0x00000000FFFFFFFFL; x0 ^= t << 32; x4 ^= t;
+            t = ((x1 >>> 32) ^ x5) & 0x00000000FFFFFFFFL; x1 ^= t << 32; x5 ^= t;
+            t = ((x2 >>> 32) ^ x6) & 0x00000000FFFFFFFFL; x2 ^= t << 32; x6 ^= t;
+            t = ((x3 >>> 32) ^ x7) & 0x00000000FFFFFFFFL; x3 ^= t << 32; x7 ^= t;
+            t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+            t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+            t = ((x4 >>> 16) ^ x6) & 0x0000FFFF0000FFFFL; x4 ^= t << 16; x6 ^= t;
+            t = ((x5 >>> 16) ^ x7) & 0x0000FFFF0000FFFFL; x5 ^= t << 16; x7 ^= t;
+            t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+            t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+            t = ((x4 >>> 8) ^ x5) & 0x00FF00FF00FF00FFL; x4 ^= t << 8; x5 ^= t;
+            t = ((x6 >>> 8) ^ x7) & 0x00FF00FF00FF00FFL; x6 ^= t << 8; x7 ^= t;
+            int at = from + i;
+            a[at] = x0;
+            a[at + 1] = x1;
+            a[at + 2] = x2;
+            a[at + 3] = x3;
+            a[at + 4] = x4;
+            a[at + 5] = x5;
+            a[at + 6] = x6;
+            a[at + 7] = x7;
+        }
+        for (; i < n; i++) {
+            a[from + i] = gather8(s, i, n);
+        }
+    }
+
     static void scatter8(long v, byte[] d, int i, int n) {
         d[i] = (byte) v;
         d[n + i] = (byte) (v >>> 8);
@@ -209,6 +303,14 @@ final class ArraySerializers {
 
     /** Writes straight to the stream under Kryo's Output, after flushing what Output buffered. */
     static void writeDirect(Output output, byte[] b, int off, int len) {
+        writeDirect(output, b, off, len, false);
+    }
+
+    /**
+     * Like {@link #writeDirect(Output, byte[], int, int)}; with {@code hashAsync} the hash of {@code b} may still be
+     * running on return, so the caller must not modify {@code b} before the next write or the end of the encode.
+     */
+    static void writeDirect(Output output, byte[] b, int off, int len, boolean hashAsync) {
         OutputStream stream = output.getOutputStream();
         if (stream == null) {
             output.writeBytes(b, off, len);
@@ -216,7 +318,11 @@ final class ArraySerializers {
         }
         output.flush();
         try {
-            stream.write(b, off, len);
+            if (hashAsync && stream instanceof HashingOutputStream hashing) {
+                hashing.writeHashAsync(b, off, len);
+            } else {
+                stream.write(b, off, len);
+            }
         } catch (IOException e) {
             throw new KryoException(e);
         }
@@ -224,7 +330,9 @@ final class ArraySerializers {
 
     /**
      * Reads exactly {@code len} bytes: first what Kryo's Input already buffered (already hashed), then straight
-     * from the hashing stream. With {@code hashAsync} the hash of the direct part may still be running on return.
+     * from the hashing stream. With {@code hashAsync} the hash of the direct part may still be running on return,
+     * and a hash still running from an earlier call may go on while this one fills {@code b}: {@code b} must not be
+     * the buffer of that earlier call.
      */
     static void readDirect(Input input, byte[] b, int off, int len, boolean hashAsync) {
         int buffered = Math.min(input.limit() - input.position(), len);
@@ -294,8 +402,14 @@ final class ArraySerializers {
     abstract static class ShuffledArraySerializer<A> extends Serializer<A> {
         private final int width;
         private final int blockElements;
-        /** One block's shuffled bytes; one serializer per pooled Kryo, so never shared between threads. */
-        private byte[] scratch;
+        /**
+         * Two blocks' shuffled bytes, used in turn: while one block's hash runs on the helper thread, the next block
+         * is (de)compressed and (un)shuffled in the other, so hashing overlaps all the rest instead of only the
+         * (un)shuffle. One serializer per pooled Kryo, so never shared between threads.
+         */
+        private final byte[][] scratch = new byte[2][];
+        /** The scratch buffer to fill next: the other one may still be being hashed. */
+        private int turn;
 
         ShuffledArraySerializer(int width) {
             this.width = width;
@@ -315,11 +429,14 @@ final class ArraySerializers {
 
         abstract void unshuffle(byte[] src, A array, int from, int n);
 
-        private byte[] scratch() {
-            if (scratch == null) {
-                scratch = new byte[BLOCK_BYTES];
+        private byte[] nextScratch() {
+            turn ^= 1;
+            byte[] block = scratch[turn];
+            if (block == null) {
+                block = new byte[BLOCK_BYTES];
+                scratch[turn] = block;
             }
-            return scratch;
+            return block;
         }
 
         @Override
@@ -334,11 +451,12 @@ final class ArraySerializers {
                 writePlain(output, array);
                 return;
             }
-            byte[] block = scratch();
             for (int from = 0; from < length; from += blockElements) {
                 int n = Math.min(blockElements, length - from);
+                byte[] block = nextScratch();
                 shuffle(array, from, n, block);
-                writeDirect(output, block, 0, n * width);
+                // The hash of this block goes on while the next one is shuffled into the other buffer.
+                writeDirect(output, block, 0, n * width, true);
             }
         }
 
@@ -353,10 +471,10 @@ final class ArraySerializers {
                 return readPlain(input, length);
             }
             A array = allocate(length);
-            byte[] block = scratch();
             for (int from = 0; from < length; from += blockElements) {
                 int n = Math.min(blockElements, length - from);
-                // The hash of this block runs on the helper thread while we unshuffle it; the next read waits.
+                byte[] block = nextScratch();
+                // The hash of this block runs on the helper thread while we unshuffle it and decompress the next.
                 readDirect(input, block, 0, n * width, true);
                 unshuffle(block, array, from, n);
             }

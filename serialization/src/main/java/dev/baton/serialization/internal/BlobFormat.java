@@ -6,15 +6,17 @@ package dev.baton.serialization.internal;
  * <pre>
  * header   magic "BATN" (4) | format version (1) | codec id (1) | compression id (1) | reserved, 0 (1)
  * payload  chunks: length (int32, 1..MAX_CHUNK) then that many bytes; a length of 0 ends the payload
- *          (the chunk bytes are a zstd frame with its content checksum, or the raw serialized bytes)
+ *          (the chunk bytes are pieces of one zstd frame, or the raw serialized bytes; the frame carries a zstd
+ *          content checksum in blobs written before it was dropped as redundant with the SHA-256, and a reader
+ *          accepts both)
  * trailer  serialized length (int64) | SHA-256 of the serialized bytes (32) | end magic "NTAB" (4)
  *          | CRC32C of every byte of the blob before it (int32)
  * </pre>
  *
  * <p>Why chunks: the encoder streams and cannot know the compressed length up front, and a zstd decoder reads
  * ahead of its frame, so the reader needs its own boundary to find the trailer. Why a CRC32C over everything on
- * top of SHA-256 and zstd's checksum: it makes every single flipped byte, including ones in places the
- * decompressor ignores (reserved frame-header bits) or in the trailer itself, a detected corruption.
+ * top of SHA-256: it makes every single flipped byte, including ones in places the decompressor ignores (reserved
+ * frame-header bits) or in the trailer itself, a detected corruption.
  */
 final class BlobFormat {
     static final byte[] MAGIC = {'B', 'A', 'T', 'N'};

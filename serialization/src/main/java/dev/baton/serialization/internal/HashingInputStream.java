@@ -55,9 +55,11 @@ final class HashingInputStream extends InputStream {
         }
     }
 
-    /** Like {@link #readFully} but leaves the hash of the bytes pending: call {@link Sha256Pipeline#await()}. */
+    /**
+     * Like {@link #readFully} but leaves the hash of the bytes pending (any later update or digest waits for it).
+     * A hash left pending by the previous call runs on while this one reads: {@code b} must be another buffer.
+     */
     void readFullyHashAsync(byte[] b, int off, int len) throws IOException {
-        sha.await();
         readExactly(b, off, len);
         sha.updateAsync(b, off, len);
     }

@@ -40,6 +40,16 @@ final class HashingOutputStream extends OutputStream {
     }
 
     /**
+     * Writes like {@link #write(byte[], int, int)} but leaves a large write's hash pending (any later update or
+     * digest waits for it), so that it overlaps whatever the caller does next. The caller must not modify
+     * {@code b[off, off+len)} before its next write or the end of the encode.
+     */
+    void writeHashAsync(byte[] b, int off, int len) throws IOException {
+        sha.updateAsync(b, off, len);
+        next.write(b, off, len);
+    }
+
+    /**
      * Not forwarded: Kryo's Output flushes its stream every time its buffer fills, and a zstd flush ends a block
      * (worse ratio, slower). The compressor is finished once, by the codec, at the end.
      */

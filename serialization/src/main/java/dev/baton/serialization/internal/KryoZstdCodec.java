@@ -181,6 +181,8 @@ public final class KryoZstdCodec implements ArtifactCodec {
                         }
                     }
                 }
+                // A failed encode may leave a block's hash running; it must end before the worker is reused.
+                sha.await();
                 output.setOutputStream(null);
                 hashingOut.setNext(null);
             }
@@ -189,7 +191,10 @@ public final class KryoZstdCodec implements ArtifactCodec {
         private OutputStream zstd(FrameOutputStream frame) throws IOException {
             ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(frame, RecyclingBufferPool.INSTANCE);
             zstd.setLevel(level);
-            zstd.setChecksum(true);
+            // No zstd content checksum (XXH64, one more pass over every byte on both sides): the SHA-256 in the
+            // trailer already covers the decompressed bytes, and the CRC32C every stored byte. Blobs written with
+            // the checksum still decode (zstd verifies it when present).
+            zstd.setChecksum(false);
             return zstd;
         }
 

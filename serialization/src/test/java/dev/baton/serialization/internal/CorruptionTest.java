@@ -64,6 +64,31 @@ class CorruptionTest {
     }
 
     @Test
+    void blobsWrittenWithTheZstdContentChecksumStillDecodeAndStillDetectDamage() {
+        // Blobs written before the zstd checksum was dropped carry one: they must read as before.
+        ArtifactCodec plain = ArtifactCodec.builder().compressionLevel(0).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Object value = smallValue();
+        EncodedBlob encoded = plain.encode("scores", value, out);
+        byte[] uncompressed = out.toByteArray();
+        // level 0, one chunk: header (8), length (4), the serialized bytes
+        int length = FrameInputStream.getInt(uncompressed, BlobFormat.HEADER_SIZE);
+        byte[] serialized = Arrays.copyOfRange(uncompressed, BlobFormat.HEADER_SIZE + 4,
+                BlobFormat.HEADER_SIZE + 4 + length);
+        assertEquals(encoded.serializedSize(), serialized.length);
+        byte[] withChecksum = HandCraftedBlobs.frame(serialized, true);
+
+        ArtifactCodec codec = ArtifactCodec.builder().build();
+        assertEquals(value, codec.decode(ARTIFACT, encoded.key(), new ByteArrayInputStream(withChecksum)));
+        for (int i = 0; i < withChecksum.length; i++) {
+            byte[] damaged = withChecksum.clone();
+            damaged[i] ^= 0x10;
+            assertThrows(CorruptBlobException.class,
+                    () -> codec.decode(ARTIFACT, encoded.key(), new ByteArrayInputStream(damaged)));
+        }
+    }
+
+    @Test
     void flippedBytesInALargeStreamedArrayAreDetected() {
         ArtifactCodec codec = ArtifactCodec.builder().build();
         double[] series = IntStream.range(0, 600_000).mapToDouble(i -> Math.sin(i * 0.001)).toArray();

@@ -37,4 +37,43 @@ class ShuffleTest {
             }
         }
     }
+
+    @Test
+    void unrolledShufflesMatchThePlainDefinitionAndInvert() {
+        Random random = new Random(5);
+        for (int n : new int[] {8, 13, 64, 1001, 4096}) {
+            long[] values = random.longs(n).toArray();
+            double[] doubles = new double[n];
+            for (int i = 0; i < n; i++) {
+                doubles[i] = Double.longBitsToDouble(values[i]);
+            }
+            byte[] plain = new byte[n * 8];
+            for (int i = 0; i < n; i++) {
+                for (int b = 0; b < 8; b++) {
+                    plain[b * n + i] = (byte) (values[i] >>> (8 * b));
+                }
+            }
+            // at an offset inside a larger array, as the serializers call them block by block
+            long[] longsAt = new long[n + 3];
+            System.arraycopy(values, 0, longsAt, 3, n);
+            double[] doublesAt = new double[n + 3];
+            System.arraycopy(doubles, 0, doublesAt, 3, n);
+
+            byte[] fromLongs = new byte[n * 8];
+            ArraySerializers.shuffleLongs(longsAt, 3, n, fromLongs);
+            assertArrayEquals(plain, fromLongs, "longs, n=" + n);
+            byte[] fromDoubles = new byte[n * 8];
+            ArraySerializers.shuffleDoubles(doublesAt, 3, n, fromDoubles);
+            assertArrayEquals(plain, fromDoubles, "doubles, n=" + n);
+
+            long[] longsBack = new long[n + 3];
+            ArraySerializers.unshuffleLongs(plain, longsBack, 3, n);
+            assertArrayEquals(longsAt, longsBack, "longs back, n=" + n);
+            double[] doublesBack = new double[n + 3];
+            ArraySerializers.unshuffleDoubles(plain, doublesBack, 3, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(values[i], Double.doubleToRawLongBits(doublesBack[3 + i]), "doubles back, n=" + n);
+            }
+        }
+    }
 }
