@@ -1,7 +1,8 @@
 // node run-local.mjs DEFINITION.json EXECUTION_NAME INPUT_JSON HANDLER_URL
 // Runs a compiled state machine with aws-local-stepfunctions 3.0.0. Every Task state is handed to the Java test's
 // handler over HTTP (POST {state, resource, input}; input is the state's effective input, after Parameters): it runs
-// the real `baton step` for Batch tasks and reads the real coordinator table for DynamoDB getItem.
+// the real `baton step` for Batch tasks, reads the real coordinator table for DynamoDB getItem, and does the real
+// S3 calls (ItemReader, aws-sdk getObject/putObject) against the test's S3 server.
 // Prints one JSON line: {"status":"SUCCEEDED","output":...} or {"status":"FAILED","error":...,"cause":...}.
 // Node 20 lacks Promise.withResolvers, which the package (node >= 22) uses.
 if (!Promise.withResolvers) {
@@ -16,6 +17,29 @@ import { readFileSync } from 'node:fs';
 
 const [file, executionName, inputJson, handlerUrl] = process.argv.slice(2);
 const definition = JSON.parse(readFileSync(file, 'utf8'));
+
+// aws-local-stepfunctions has no ItemReader (Distributed Map). The substitute keeps everything the compiled
+// machine computes and runs it in the same order: the ItemReader becomes a Task under the Map's own name (its
+// Resource and Parameters as compiled, so the handler does the real GetObject with the key the machine computed
+// from its data), which stores the array it read; an INLINE Map under "<name> (items)" then iterates that array
+// with the compiled ItemSelector and item processor (whose states still see the run id as $.runId). What is
+// not reproduced: child executions of their own, MaxConcurrency across them, and the ResultWriter.
+function substituteItemReaders(states) {
+  for (const [name, s] of Object.entries(states)) {
+    if (s.Type === 'Map') substituteItemReaders(s.ItemProcessor.States);
+    if (s.Type === 'Parallel') for (const b of s.Branches) substituteItemReaders(b.States);
+    if (s.Type !== 'Map' || !s.ItemReader) continue;
+    const mapName = `${name} (items)`;
+    const { ItemReader, ResultWriter, ...map } = s;
+    map.ItemsPath = '$.itemReaderOutput';
+    map.ItemProcessor = { ...s.ItemProcessor, ProcessorConfig: { Mode: 'INLINE' } };
+    states[name] = { Type: 'Task', Comment: `ItemReader of ${name} (local substitute)`, Resource: ItemReader.Resource,
+      Parameters: ItemReader.Parameters, ResultPath: '$.itemReaderOutput', Next: mapName,
+      ...(s.Catch ? { Catch: s.Catch } : {}) };
+    states[mapName] = map;
+  }
+}
+substituteItemReaders(definition.States);
 
 function taskStates(states, out) {
   for (const [name, s] of Object.entries(states)) {
@@ -42,12 +66,16 @@ for (const [name, resource] of taskStates(definition.States, [])) {
 const sm = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
 const exec = sm.run(JSON.parse(inputJson), {
   overrides: { taskResourceLocalHandlers: handlers },
-  context: { Execution: { Name: executionName } },
+  // the runner has no per-state context: State.EnteredTime is the execution's start here
+  context: { Execution: { Name: executionName }, State: { EnteredTime: new Date().toISOString() } },
 });
 try {
   const output = await exec.result;
   console.log(JSON.stringify({ status: 'SUCCEEDED', output }));
 } catch (e) {
-  console.log(JSON.stringify({ status: 'FAILED', error: e?.name ?? String(e), cause: e?.message ?? '' }));
+  // the runner wraps what failed the execution (e.g. a Fail state's Error and Cause) in an ExecutionError
+  const failure = e?.cause ?? e;
+  console.log(JSON.stringify({ status: 'FAILED', error: failure?.name ?? String(failure),
+    cause: failure?.message ?? '' }));
   process.exitCode = 1;
 }

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,5 +63,31 @@ public final class PackageCommand implements Callable<Integer> {
         out.println(up.key());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The code package that containers running the flow elsewhere (AWS Batch, Step Functions) load it from:
+     * {@code --code-package} as given; else, when the flow comes from {@code --classpath}, that class path built
+     * into a package and uploaded to the datastore now (content-addressed: an unchanged class path uploads
+     * nothing); else null, the image holds the flow (e.g. the bundled examples, or a flow on the launcher's own
+     * class path).
+     *
+     * @param flowName the flow whose datastore holds the package
+     * @param log told, in one line, what was uploaded
+     */
+    public static String resolveOrUpload(GlobalOptions global, String flowName, Consumer<String> log) {
+        if (global.codePackage() != null && !global.codePackage().isBlank()) {
+            return global.codePackage().trim();
+        }
+        if (global.classpath() == null || global.classpath().isBlank()) {
+            return null;
+        }
+        List<Path> entries = GlobalOptions.classpathPaths(global.classpath());
+        try (ObjectStore store = Datastores.openObjectStore(global.datastoreConfig())) {
+            CodePackages.Uploaded up = CodePackages.buildAndUpload(store, flowName, entries);
+            log.accept("code package " + up.key() + (up.uploaded() ? " uploaded to " : " already at ")
+                    + up.location());
+            return up.key();
+        }
     }
 }

@@ -24,7 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Runs a compiled state machine with aws-local-stepfunctions (node, {@code stepfunctions/src/test/node}) whose Task
@@ -32,7 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * with {@code baton} = {@code container/entrypoint.sh} on the PATH, launching {@code dev.baton.cli.Main} from this
  * JVM's class path) with the environment a Batch job gets (job definition + container override +
  * {@code AWS_BATCH_JOB_ID} + {@code AWS_BATCH_JOB_ATTEMPT}), retried per the submitted {@code RetryStrategy}; a
- * DynamoDB getItem reads the real coordinator table on DynamoDB Local.
+ * DynamoDB getItem reads the real coordinator table on DynamoDB Local; the S3 integrations (a Distributed Map's
+ * ItemReader, which run-local.mjs turns into a Task, and the aws-sdk getObject/putObject of the run-failed path) do
+ * the real calls on the S3 server, with AWS's error names ({@code S3.NoSuchKeyException}).
  */
 final class LocalStepFunctions implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,18 +45,23 @@ final class LocalStepFunctions implements AutoCloseable {
     private final CompiledFlow compiled;
     private final Map<String, String> platformEnv;
     private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
     private final Path bin;
     private final HttpServer server;
-    /** Two task JVMs at a time: the machine has two cores. */
-    private final Semaphore slots = new Semaphore(2);
+    /**
+     * Task JVMs at a time across every machine run concurrently in this JVM: the machine has two cores, and a
+     * third JVM starting while two run keeps them busy through each one's I/O waits.
+     */
+    private static final Semaphore SLOTS = new Semaphore(3);
     /** Every Batch attempt: state, exit code. */
     final ConcurrentLinkedQueue<String> attempts = new ConcurrentLinkedQueue<>();
 
-    LocalStepFunctions(CompiledFlow compiled, Map<String, String> platformEnv, DynamoDbClient dynamoDb, Path work)
-            throws IOException {
+    LocalStepFunctions(CompiledFlow compiled, Map<String, String> platformEnv, DynamoDbClient dynamoDb, S3Client s3,
+            Path work) throws IOException {
         this.compiled = compiled;
         this.platformEnv = Map.copyOf(platformEnv);
         this.dynamoDb = dynamoDb;
+        this.s3 = s3;
         this.bin = Files.createDirectories(work.resolve("bin"));
         Path entrypoint = repoRoot().resolve("container/entrypoint.sh").toAbsolutePath();
         Files.createSymbolicLink(bin.resolve("baton"), entrypoint);
@@ -98,12 +108,21 @@ final class LocalStepFunctions implements AutoCloseable {
                 body = submitJob(req.get("state").asText(), req.get("input"));
             } else if (resource.contains(":dynamodb:getItem")) {
                 body = getItem(req.get("input"));
+            } else if (resource.equals("arn:aws:states:::s3:getObject")) {
+                body = readItems(req.get("input"));
+            } else if (resource.equals("arn:aws:states:::aws-sdk:s3:getObject")) {
+                body = sdkGetObject(req.get("input"));
+            } else if (resource.equals("arn:aws:states:::aws-sdk:s3:putObject")) {
+                body = sdkPutObject(req.get("input"));
             } else {
                 throw new IllegalStateException("no local handler for " + resource);
             }
         } catch (TaskFailed e) {
             status = 400;
             body = JSON.createObjectNode().put("error", "States.TaskFailed").put("cause", e.getMessage());
+        } catch (NoSuchKeyException e) {
+            status = 400;
+            body = JSON.createObjectNode().put("error", "S3.NoSuchKeyException").put("cause", e.getMessage());
         } catch (Exception e) {
             status = 500;
             body = JSON.createObjectNode().put("error", "States.TaskFailed").put("cause", String.valueOf(e));
@@ -175,7 +194,7 @@ final class LocalStepFunctions implements AutoCloseable {
     }
 
     private int runContainer(List<String> command, Map<String, String> env, Path log) throws Exception {
-        slots.acquire();
+        SLOTS.acquire();
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
             pb.environment().clear();
@@ -189,8 +208,33 @@ final class LocalStepFunctions implements AutoCloseable {
             }
             return p.exitValue();
         } finally {
-            slots.release();
+            SLOTS.release();
         }
+    }
+
+    /** A Distributed Map's ItemReader with InputType JSON: the array in the object. */
+    private JsonNode readItems(JsonNode in) throws IOException {
+        byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(in.get("Bucket").asText()).key(in.get("Key").asText()))
+                .asByteArray();
+        JsonNode items = JSON.readTree(bytes);
+        if (!items.isArray()) {
+            throw new IllegalStateException("ItemReader object " + in.get("Key").asText() + " is not a JSON array");
+        }
+        return items;
+    }
+
+    /** The aws-sdk integration's GetObject: the body as a string, as Step Functions returns a text object. */
+    private JsonNode sdkGetObject(JsonNode in) {
+        var object = s3.getObjectAsBytes(r -> r.bucket(in.get("Bucket").asText()).key(in.get("Key").asText()));
+        return JSON.createObjectNode().put("Body", object.asUtf8String())
+                .put("ContentType", object.response().contentType());
+    }
+
+    private JsonNode sdkPutObject(JsonNode in) {
+        var response = s3.putObject(r -> r.bucket(in.get("Bucket").asText()).key(in.get("Key").asText())
+                .contentType(in.path("ContentType").asText(null)),
+                RequestBody.fromString(in.get("Body").asText(), StandardCharsets.UTF_8));
+        return JSON.createObjectNode().put("ETag", response.eTag());
     }
 
     private JsonNode getItem(JsonNode in) {

@@ -13,7 +13,8 @@ package dev.baton.stepfunctions.internal;
  *
  * <p>Variables: {@code BATON_STEP}, {@code BATON_RUN_ID}; optional {@code BATON_PARENTS} (parents as
  * {@code step/task,...} within the run: the run id is not repeated, so a branch join's override stays small),
- * {@code BATON_JOIN_SPLIT} (non-empty: the parent is a foreach split), {@code BATON_SPLIT_INDEX}; for {@code start}
+ * {@code BATON_JOIN_SPLIT} (non-empty: the parent is a foreach split), {@code BATON_SPLIT_INDEX},
+ * {@code BATON_FOREACH_ITEMS} (non-empty: a split writes its items object for a Distributed Map); for {@code start}
  * {@code BATON_PARAM_OPTIONS} (option names) with values {@code BATON_PARAM_0..n} (empty = not given) and
  * {@code BATON_RUN_TAGS} (space-separated {@code k:v}, from the job definition); {@code BATON_USER_RETRIES} is the
  * step's {@code @Retry} budget.
@@ -32,6 +33,7 @@ public final class ContainerCommand {
             "if [ -n \"$BATON_PARENTS\" ]; then ps=; for x in $(echo \"$BATON_PARENTS\" | tr , ' ');"
                     + " do ps=\"$ps${ps:+,}$BATON_RUN_ID/$x\"; done; set -- \"$@\" --input-paths \"$ps\"; fi",
             "[ -n \"$BATON_SPLIT_INDEX\" ] && set -- \"$@\" --split-index \"$BATON_SPLIT_INDEX\"",
+            "[ -n \"$BATON_FOREACH_ITEMS\" ] && set -- \"$@\" --foreach-items-object",
             "i=0; for o in $BATON_PARAM_OPTIONS; do eval \"v=\\${BATON_PARAM_$i}\";"
                     + " [ -n \"$v\" ] && set -- \"$@\" \"$o\" \"$v\"; i=$((i+1)); done",
             "if [ -n \"$BATON_RUN_TAGS\" ]; then for t in $BATON_RUN_TAGS; do set -- \"$@\" --tag \"$t\"; done; fi",

@@ -1,9 +1,7 @@
 package dev.baton.cli.internal.run;
 
 import dev.baton.cli.internal.GlobalOptions;
-import dev.baton.datastore.Datastores;
-import dev.baton.datastore.spi.ObjectStore;
-import dev.baton.executor.CodePackages;
+import dev.baton.cli.internal.PackageCommand;
 import dev.baton.executor.internal.batch.BatchLauncher;
 import dev.baton.executor.internal.batch.BatchSettings;
 import dev.baton.flow.ConfigurationException;
@@ -11,7 +9,6 @@ import dev.baton.flow.graph.StepNode;
 import dev.baton.flow.graph.Transition;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +109,7 @@ public final class BatchOptions {
             throw new ConfigurationException("--batch-max-poll must be positive and --batch-runnable-warning not"
                     + " negative");
         }
-        String codePackage = codePackage(session);
+        String codePackage = PackageCommand.resolveOrUpload(g, session.graph.name(), System.out::println);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("BATON_FLOW", session.flowClass.getName());
         env.put("BATON_DATASTORE", "s3");
@@ -151,27 +148,6 @@ public final class BatchOptions {
         } catch (RuntimeException e) {
             throw new ConfigurationException("cannot create the AWS Batch client: " + e.getMessage()
                     + " (set AWS_REGION and credentials as for the AWS CLI)", e);
-        }
-    }
-
-    /**
-     * {@code --code-package} as given; else, when the flow comes from {@code --classpath}, that class path built
-     * into a package and uploaded now; else none (the image holds the flow, e.g. the bundled examples).
-     */
-    private static String codePackage(FlowSession session) {
-        GlobalOptions g = session.global;
-        if (g.codePackage() != null && !g.codePackage().isBlank()) {
-            return g.codePackage().trim();
-        }
-        if (g.classpath() == null || g.classpath().isBlank()) {
-            return null;
-        }
-        List<Path> entries = GlobalOptions.classpathPaths(g.classpath());
-        try (ObjectStore store = Datastores.openObjectStore(g.datastoreConfig())) {
-            CodePackages.Uploaded up = CodePackages.buildAndUpload(store, session.graph.name(), entries);
-            System.out.println("code package " + up.key() + (up.uploaded() ? " uploaded to " : " already at ")
-                    + up.location());
-            return up.key();
         }
     }
 

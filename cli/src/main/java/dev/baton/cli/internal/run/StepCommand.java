@@ -1,6 +1,7 @@
 package dev.baton.cli.internal.run;
 
 import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.cli.internal.sfn.ForeachItemsObjects;
 import dev.baton.executor.ExitCodes;
 import dev.baton.executor.TaskExecutor;
 import dev.baton.executor.TaskInputs;
@@ -59,6 +60,11 @@ public final class StepCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "K:V", description = "Run tags, when start creates the run (repeatable).")
     List<String> tags;
 
+    @Option(names = "--foreach-items-object", description = "After a foreach split succeeds, also write its"
+            + " indices to <task>/_foreach_items.json for a Step Functions Distributed Map (set by the compiled"
+            + " state machine).")
+    boolean foreachItemsObject;
+
     @Option(names = "--task-position", hidden = true, description = "The task's position, set by the local runtime.")
     String position;
 
@@ -84,6 +90,13 @@ public final class StepCommand implements Callable<Integer> {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
                     // the hook runs now and records the interruption
+                }
+            }
+            if (foreachItemsObject) {
+                int code = ForeachItemsObjects.writeIfSplit(session.binding, global.datastoreConfig(), result,
+                        spec.commandLine().getErr());
+                if (code != result.exitCode()) {
+                    return code;
                 }
             }
             if (result.exitCode() != ExitCodes.OK && result.message() != null) {

@@ -1,7 +1,9 @@
 package dev.baton.cli.internal.sfn;
 
 import dev.baton.cli.internal.GlobalOptions;
+import dev.baton.cli.internal.PackageCommand;
 import dev.baton.executor.ExitCodes;
+import dev.baton.executor.internal.ParameterBinder;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.graph.FlowGraph;
 import dev.baton.flow.graph.ParameterSpec;
@@ -53,11 +55,18 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
+    /**
+     * {@code --name}: the state machine, on every subcommand but {@code trigger} (there {@code --name} may be a flow
+     * parameter, so it takes {@code --sfn-name}).
+     */
+    public static final class NameOption {
+        @Option(names = "--name", paramLabel = "N", description = "The state machine name (default: the flow's"
+                + " name, or PROJECT-BRANCH-FLOW with @Project).")
+        String name;
+    }
+
     /** Options every step-functions command shares: which deployment, and how AWS is reached. */
     public static final class Target {
-        /** Set from {@code --name} ({@code --sfn-name} on trigger, where --name may be a flow parameter). */
-        String name;
-
         @Option(names = "--branch", paramLabel = "B", description = "With @Project: the deployment branch"
                 + " (default: user-<user>).")
         String branch;
@@ -76,7 +85,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
             return u != null && !u.isBlank() ? u : System.getProperty("user.name", "unknown");
         }
 
-        String stateMachineName(FlowGraph graph) {
+        /** {@code name} when given, else the flow's (with {@code @Project}: PROJECT-BRANCH-FLOW). */
+        String stateMachineName(FlowGraph graph, String name) {
             if (name != null && !name.isBlank()) {
                 return name.strip();
             }
@@ -122,6 +132,9 @@ public final class StepFunctionsCommand implements Callable<Integer> {
     @Command(name = "create", description = {"Compile the flow to a Step Functions state machine and deploy it:"
             + " Batch job definitions, the state machine (role from --iam-role / BATON_SFN_IAM_ROLE), and the"
             + " @Schedule (EventBridge Scheduler, UTC cron).",
+            "The flow's code: --code-package KEY as given (see 'baton package'); else, with --classpath, that class"
+                    + " path is packaged and uploaded to the datastore (once per content); else the image must hold"
+                    + " the flow.",
             "The first deployment prints its production token; redeploying someone else's needs --authorize TOKEN."})
     public static final class Create implements Callable<Integer> {
         @Spec
@@ -130,11 +143,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = "--name", paramLabel = "N", description = "The state machine name (default: the flow's"
-                + " name, or PROJECT-BRANCH-FLOW with @Project).")
-        void name(String n) {
-            target.name = n;
-        }
+        @Mixin
+        NameOption nameOption;
 
         @Option(names = "--only-json", description = "Print the state machine definition; touch nothing.")
         boolean onlyJson;
@@ -180,26 +190,37 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         public Integer call() {
             GlobalOptions global = GlobalOptions.of(spec);
             FlowGraph graph = FlowGraph.of(global.flowClass());
-            String name = target.stateMachineName(graph);
-            // the code package key of 'baton package' (global --code-package / BATON_CODE_PACKAGE): the containers
-            // fetch the flow's classes from it
-            String codePackage = global.codePackage();
+            String name = target.stateMachineName(graph, nameOption.name);
             String root = global.datastoreRoot();
             String table = global.dynamodbTable() != null && !global.dynamodbTable().isBlank()
                     ? global.dynamodbTable() : "baton-foreach-coordinator";
+            PrintWriter out = spec.commandLine().getOut();
+            String codePackage;
             if (onlyJson) {
-                // only the definition is wanted: placeholders keep it printable without any AWS settings
+                // only the definition is wanted: placeholders keep it printable without any AWS settings, and
+                // nothing is uploaded
                 root = root != null && root.startsWith("s3://") ? root : "s3://BUCKET/PREFIX";
-            } else if (iamRole == null || iamRole.isBlank()) {
-                throw new ConfigurationException("no IAM role for the state machine: set BATON_SFN_IAM_ROLE (or pass"
-                        + " --iam-role ARN) to a role Step Functions can assume to submit Batch jobs");
+                codePackage = global.codePackage();
+            } else {
+                if (iamRole == null || iamRole.isBlank()) {
+                    throw new ConfigurationException("no IAM role for the state machine: set BATON_SFN_IAM_ROLE (or"
+                            + " pass --iam-role ARN) to a role Step Functions can assume to submit Batch jobs and"
+                            + " read and write the datastore's bucket");
+                }
+                if (!global.datastore().equals("s3")) {
+                    throw new ConfigurationException("step-functions create needs the S3 datastore the containers"
+                            + " share: add --datastore s3 --datastore-root s3://bucket/prefix (or BATON_DATASTORE,"
+                            + " BATON_DATASTORE_ROOT)");
+                }
+                // --code-package as given, else the --classpath flow packaged and uploaded once (by content key),
+                // else none: the image holds the flow
+                codePackage = PackageCommand.resolveOrUpload(global, graph.name(), out::println);
             }
             DeploymentSettings settings = new DeploymentSettings(name, graph.flowClass().getName(),
                     orPlaceholder(jobQueue, "--job-queue", "JOB_QUEUE"), orPlaceholder(image, "--image", "IMAGE"),
                     root, table, maxWorkers, Optional.ofNullable(workflowTimeout), distributedMap, tags,
                     Optional.ofNullable(jobRole).filter(r -> !r.isBlank()),
-                    Optional.ofNullable(codePackage).filter(c -> !c.isBlank()), Map.of());
-            PrintWriter out = spec.commandLine().getOut();
+                    Optional.ofNullable(codePackage).filter(c -> !c.isBlank()).map(String::strip), Map.of());
             if (onlyJson) {
                 CompiledFlow compiled = StepFunctionsCompiler.compile(graph, settings);
                 out.print(compiled.definitionJson());
@@ -230,7 +251,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
                             + d.productionToken() + ")");
                 }
                 if (settings.codePackage().isEmpty()) {
-                    out.println("Note: no --code-package / BATON_CODE_PACKAGE (see 'baton package'): the image must"
+                    out.println("Note: no --classpath and no --code-package (BATON_CODE_PACKAGE): the image must"
                             + " hold the flow's classes");
                 }
             }
@@ -250,7 +271,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
     }
 
     /** {@code trigger [--<param> v]...}. */
-    @Command(name = "trigger", description = "Start a run of the deployed flow; flow parameters as --<param> value.")
+    @Command(name = "trigger", description = "Start a run of the deployed flow; flow parameters as --<param> value,"
+            + " checked against their types here.")
     public static final class Trigger implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -260,9 +282,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
 
         @Option(names = "--sfn-name", paramLabel = "N", description = "The state machine name, when create had"
                 + " --name (here --name may be a flow parameter).")
-        void name(String n) {
-            target.name = n;
-        }
+        String sfnName;
 
         @Unmatched
         List<String> parameters = new ArrayList<>();
@@ -272,7 +292,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
             GlobalOptions global = GlobalOptions.of(spec);
             FlowGraph graph = FlowGraph.of(global.flowClass());
             Map<String, String> values = parameters(graph, parameters);
-            String name = target.stateMachineName(graph);
+            String name = target.stateMachineName(graph, sfnName);
             try (StepFunctionsDeployer deployer = target.deployer()) {
                 String run = deployer.trigger(name, values);
                 spec.commandLine().getOut().println("Triggered run " + run + " of " + name);
@@ -288,6 +308,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
                 byOption.put(option, p.field());
             }
             Map<String, String> values = new LinkedHashMap<>();
+            Map<String, String> byOptionName = new LinkedHashMap<>();
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
                 String option = a;
@@ -311,7 +332,11 @@ public final class StepFunctionsCommand implements Callable<Integer> {
                             + " value means 'use the default'; omit it instead");
                 }
                 values.put(field, value);
+                byOptionName.put(option.substring(2), value);
             }
+            // typed by the flow's parameters now, so that a bad value or a missing required parameter is refused
+            // here rather than by the run's start task; the run gets the texts, which start binds the same way
+            ParameterBinder.bind(graph, byOptionName);
             return values;
         }
     }
@@ -325,11 +350,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = "--name", paramLabel = "N", description = "The state machine name (default: the flow's"
-                + " name, or PROJECT-BRANCH-FLOW with @Project).")
-        void name(String n) {
-            target.name = n;
-        }
+        @Mixin
+        NameOption nameOption;
 
         @ArgGroup(exclusive = true)
         StatusFilter filter;
@@ -353,7 +375,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
             ExecutionStatus status = filter == null ? null : filter.running ? ExecutionStatus.RUNNING
                     : filter.succeeded ? ExecutionStatus.SUCCEEDED : filter.failed ? ExecutionStatus.FAILED : null;
             PrintWriter out = spec.commandLine().getOut();
-            String name = target.stateMachineName(graph);
+            String name = target.stateMachineName(graph, nameOption.name);
             try (StepFunctionsDeployer deployer = target.deployer()) {
                 List<ExecutionSummary> runs = deployer.listRuns(name, status);
                 if (runs.isEmpty()) {
@@ -378,11 +400,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = "--name", paramLabel = "N", description = "The state machine name (default: the flow's"
-                + " name, or PROJECT-BRANCH-FLOW with @Project).")
-        void name(String n) {
-            target.name = n;
-        }
+        @Mixin
+        NameOption nameOption;
 
         @Parameters(index = "0", paramLabel = "RUN", description = "The run id (execution name).")
         String run;
@@ -390,7 +409,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             FlowGraph graph = FlowGraph.of(GlobalOptions.of(spec).flowClass());
-            String name = target.stateMachineName(graph);
+            String name = target.stateMachineName(graph, nameOption.name);
             try (StepFunctionsDeployer deployer = target.deployer()) {
                 deployer.terminate(name, run);
             }
@@ -409,11 +428,8 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Mixin
         Target target;
 
-        @Option(names = "--name", paramLabel = "N", description = "The state machine name (default: the flow's"
-                + " name, or PROJECT-BRANCH-FLOW with @Project).")
-        void name(String n) {
-            target.name = n;
-        }
+        @Mixin
+        NameOption nameOption;
 
         @Option(names = "--authorize", paramLabel = "TOKEN", description = "The production token of a deployment"
                 + " someone else made.")
@@ -422,7 +438,7 @@ public final class StepFunctionsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             FlowGraph graph = FlowGraph.of(GlobalOptions.of(spec).flowClass());
-            String name = target.stateMachineName(graph);
+            String name = target.stateMachineName(graph, nameOption.name);
             try (StepFunctionsDeployer deployer = target.deployer()) {
                 deployer.delete(name, Optional.ofNullable(authorize));
             }
