@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+// jvmArgs, not jvmArgsAppend: a -jvmArgs on the command line (e.g. "-Xms3g -Xmx3g") must replace the heap
+// size, where an appended one would silently override it
+@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
 public class DatastoreBenchmark {
 
     /** The size of the large value. */

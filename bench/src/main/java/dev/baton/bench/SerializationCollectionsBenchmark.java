@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+// jvmArgs, not jvmArgsAppend: a -jvmArgs on the command line (e.g. "-Xms3g -Xmx3g") must replace the heap
+// size, where an appended one would silently override it
+@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class SerializationCollectionsBenchmark {
     /** A small record, as a flow would keep a million of. */

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms6g", "-Xmx6g"})
+// jvmArgs, not jvmArgsAppend: a -jvmArgs on the command line (e.g. "-Xms3g -Xmx3g") must replace the heap
+// size, where an appended one would silently override it
+@Fork(value = 1, jvmArgs = {"-Xms6g", "-Xmx6g"})
 @State(Scope.Benchmark)
 public class SerializationLargeArrayBenchmark {
     /** Bytes in each large value. */
