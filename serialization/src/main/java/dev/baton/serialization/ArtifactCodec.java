@@ -12,9 +12,11 @@ import java.io.OutputStream;
  * the content key, then a CRC32C of the whole blob). The key therefore does not depend on the compression setting.
  *
  * <p>Keys: equal values built the same way get the same key. Unordered collections serialize in their iteration
- * order, so where that order is not a function of the contents (identity-hashed keys; {@code Set.of}/{@code Map.of},
- * whose order depends on a per-JVM salt) the same contents may get a different key in another process: the
- * value is then stored once more, never read wrongly. Records are values: one reached twice reads back as two
+ * order, except the JDK's unmodifiable sets and maps ({@code Set.of}/{@code Map.of} and the like, whose iteration
+ * order depends on a per-JVM salt): those of up to 1,024 JDK values (strings, numbers, enum constants, ...) are
+ * written in natural order, so they get the same key in every process. Where the order is still not a function of
+ * the contents (identity-hashed keys; larger or mixed unmodifiable collections) the same contents may get a
+ * different key in another process: the value is then stored once more, never read wrongly. Records are values: one reached twice reads back as two
  * equal records; other objects keep their shared and cyclic references.
  *
  * <p>Decoding never loads or instantiates a class outside the allowlist: the JDK's value and collection types,

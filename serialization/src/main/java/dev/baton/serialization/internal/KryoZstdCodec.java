@@ -119,7 +119,8 @@ public final class KryoZstdCodec implements ArtifactCodec {
                             return fast;
                         }
                     }
-                    return annotated != null ? annotated : super.getDefaultSerializer(type);
+                    return annotated != null ? annotated
+                            : CanonicalOrderSerializers.canonical(type, super.getDefaultSerializer(type));
                 }
             };
             kryo.setRegistrationRequired(false);
