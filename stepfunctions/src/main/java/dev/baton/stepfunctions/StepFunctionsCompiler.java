@@ -12,7 +12,15 @@ import java.util.Map;
  *       {@link #MAX_CONTAINER_OVERRIDE_BYTES} whatever the flow);</li>
  *   <li>static branch: a Parallel state, then the join; foreach: the split task, a {@code dynamodb:getItem} of the
  *       split's items, an inline (or Distributed) Map, then the join naming its split task;</li>
+ *   <li>with {@code --use-distributed-map}, foreach is a Distributed Map whose ItemReader reads the indices the
+ *       split task wrote to S3 ({@link StateMachineObjects}): no fan-out passes through the 256 KiB state payload
+ *       or a DynamoDB item; child executions get the run id in their data ({@code $.runId});</li>
  *   <li>switch: the switch task, a {@code dynamodb:getItem} of the chosen step, a Choice state (loops allowed);</li>
+ *   <li>failure: every top-level Task, Map and Parallel state catches {@code States.ALL} into a path that rewrites
+ *       the run record {@code _run.json} FAILED (with the error and cause among its attributes) through the
+ *       {@code aws-sdk:s3} integration, then fails with the step's own error. The state machine's role needs
+ *       {@code s3:GetObject} and {@code s3:PutObject} on the datastore. A workflow timeout or a stop runs no state,
+ *       so those leave the record RUNNING: Step Functions' execution status is authoritative for them;</li>
  *   <li>{@code numParallel} steps are refused with a {@link dev.baton.flow.ConfigurationException}.</li>
  * </ul>
  */

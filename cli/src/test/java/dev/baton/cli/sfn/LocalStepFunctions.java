@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * Runs a compiled state machine with aws-local-stepfunctions (node, {@code stepfunctions/src/test/node}) whose Task
  * states call back into this JVM: a Batch task runs its job definition's real command ({@code sh -c SCRIPT baton},
  * with {@code baton} = {@code container/entrypoint.sh} on the PATH, launching {@code dev.baton.cli.Main} from this
- * JVM's class path) with the environment a Batch job gets (job definition + container override +
+ * JVM's class path, packed into jars for class-data sharing: {@link TaskJvmClassSharing}) with the environment a
+ * Batch job gets (job definition + container override +
  * {@code AWS_BATCH_JOB_ID} + {@code AWS_BATCH_JOB_ATTEMPT}), retried per the submitted {@code RetryStrategy}; a
  * DynamoDB getItem reads the real coordinator table on DynamoDB Local; the S3 integrations (a Distributed Map's
  * ItemReader, which run-local.mjs turns into a Task, and the aws-sdk getObject/putObject of the run-failed path) do
@@ -46,6 +47,7 @@ final class LocalStepFunctions implements AutoCloseable {
     private final Map<String, String> platformEnv;
     private final DynamoDbClient dynamoDb;
     private final S3Client s3;
+    private final TaskJvmClassSharing classSharing;
     private final Path bin;
     private final HttpServer server;
     /**
@@ -56,9 +58,13 @@ final class LocalStepFunctions implements AutoCloseable {
     /** Every Batch attempt: state, exit code. */
     final ConcurrentLinkedQueue<String> attempts = new ConcurrentLinkedQueue<>();
 
+    /**
+     * @param classSharing the task JVMs' class path and CDS archive, shared by every machine of a test class
+     */
     LocalStepFunctions(CompiledFlow compiled, Map<String, String> platformEnv, DynamoDbClient dynamoDb, S3Client s3,
-            Path work) throws IOException {
+            TaskJvmClassSharing classSharing, Path work) throws IOException {
         this.compiled = compiled;
+        this.classSharing = classSharing;
         this.platformEnv = Map.copyOf(platformEnv);
         this.dynamoDb = dynamoDb;
         this.s3 = s3;
@@ -149,7 +155,7 @@ final class LocalStepFunctions implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin + ":" + System.getenv("PATH"));
         env.put("HOME", System.getProperty("user.home"));
-        env.put("BATON_LAUNCH_CLASSPATH", System.getProperty("java.class.path"));
+        env.put("BATON_LAUNCH_CLASSPATH", classSharing.classpath());
         env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         env.putAll(jd.environment());
         env.putAll(platformEnv);
@@ -195,10 +201,12 @@ final class LocalStepFunctions implements AutoCloseable {
 
     private int runContainer(List<String> command, Map<String, String> env, Path log) throws Exception {
         SLOTS.acquire();
+        TaskJvmClassSharing.Launch cds = classSharing.next();
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
             pb.environment().clear();
             pb.environment().putAll(env);
+            pb.environment().put("BATON_JAVA_OPTS", cds.javaOptions());
             pb.redirectErrorStream(true);
             pb.redirectOutput(log.toFile());
             Process p = pb.start();
@@ -208,6 +216,9 @@ final class LocalStepFunctions implements AutoCloseable {
             }
             return p.exitValue();
         } finally {
+            if (cds.dumps()) {
+                classSharing.dumped();
+            }
             SLOTS.release();
         }
     }

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.cli.Main;
 import dev.baton.examples.ForeachFlow;
 import dev.baton.examples.HelloFlow;
+import dev.baton.examples.SwitchFlow;
 import dev.baton.flow.graph.FlowGraph;
 import dev.baton.stepfunctions.DeploymentSettings;
 import dev.baton.stepfunctions.StepFunctionsCompiler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,26 @@ class StepFunctionsCommandTest {
         Result r = baton(Map.of(), "--flow", HelloFlow.class.getName(), "step-functions", "trigger", "--nope", "1");
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--nope") && r.err().contains("--name"), r.err());
+    }
+
+    @Test
+    void triggerChecksParametersAgainstTheirTypesBeforeCallingAws() {
+        // SwitchFlow's --bound is an int: refused here, not by the run's start task on AWS
+        Result r = baton(Map.of(), "--flow", SwitchFlow.class.getName(), "step-functions", "trigger", "--bound",
+                "lots", "--aws-endpoint-url", "http://127.0.0.1:9");
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--bound 'lots' is not a valid int"), r.err());
+    }
+
+    @Test
+    void everySubcommandButTriggerTakesNameFromOneMixin() {
+        picocli.CommandLine sfn = new picocli.CommandLine(new dev.baton.cli.internal.sfn.StepFunctionsCommand());
+        for (String sub : List.of("create", "list-runs", "terminate", "delete")) {
+            assertTrue(sfn.getSubcommands().get(sub).getCommandSpec().mixins().containsKey("nameOption"), sub);
+        }
+        var trigger = sfn.getSubcommands().get("trigger").getCommandSpec();
+        assertTrue(trigger.findOption("--name") == null && trigger.findOption("--sfn-name") != null,
+                "--name may be a flow parameter of trigger");
     }
 
     @Test

@@ -9,19 +9,30 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.baton.examples.ForeachFlow;
+import dev.baton.stepfunctions.StateMachineObjects;
+import dev.baton.testsupport.S3ProxyServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code baton step-functions create} and {@code delete} through the command line, against WireMock. */
+/**
+ * {@code baton step-functions create} and {@code delete} through the command line, against WireMock (Step
+ * Functions, Batch, Scheduler) and S3Proxy (the datastore the code package and the items objects go to).
+ */
 class StepFunctionsCreateCommandTest {
     @RegisterExtension
     static WireMockExtension wm = WireMockExtension.newInstance()
@@ -29,14 +40,23 @@ class StepFunctionsCreateCommandTest {
 
     static final String MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:ForeachFlow";
 
+    static S3ProxyServer s3;
+    static String bucket;
+
     @BeforeAll
-    static void credentials() {
-        System.setProperty("aws.accessKeyId", "AKIDTEST");
-        System.setProperty("aws.secretAccessKey", "secret");
+    static void start() {
+        // S3Proxy checks signatures with its key; WireMock takes any
+        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
+        s3 = S3ProxyServer.startInMemory();
+        bucket = s3.createBucket();
     }
 
     @AfterAll
-    static void clear() {
+    static void stop() {
+        if (s3 != null) {
+            s3.close();
+        }
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
     }
@@ -86,6 +106,116 @@ class StepFunctionsCreateCommandTest {
         JsonNode definition = json.readTree(create.get("definition").asText());
         assertEquals(4, definition.get("States").get("start.foreach").get("MaxConcurrency").asInt());
         assertEquals("q1", definition.get("States").get("start").get("Parameters").get("JobQueue").asText());
+    }
+
+    private void stubFirstDeployment() {
+        wm.stubFor(sfn("ListStateMachines").willReturn(sfnJson("{\"stateMachines\":[]}")));
+        wm.stubFor(post("/v1/registerjobdefinition").willReturn(okJson("{\"jobDefinitionName\":\"ForeachFlow\","
+                + "\"jobDefinitionArn\":\"arn:aws:batch:us-east-1:123456789012:job-definition/ForeachFlow:1\","
+                + "\"revision\":1}")));
+        wm.stubFor(sfn("CreateStateMachine").willReturn(sfnJson("{\"stateMachineArn\":\"" + MACHINE
+                + "\",\"creationDate\":1.7E9}")));
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/schedules/ForeachFlow"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Message\":\"not found\"}")));
+    }
+
+    private List<String> dataKeys(String prefix) {
+        List<String> keys = new ArrayList<>();
+        s3.client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()
+                .forEach(o -> keys.add(o.key()));
+        return keys;
+    }
+
+    @Test
+    void createUploadsTheClassPathAsACodePackageOnceAndDeploysItsKey() throws Exception {
+        stubFirstDeployment();
+        Path classes = Path.of(ForeachFlow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String[] args = {"--flow", ForeachFlow.class.getName(), "--classpath", classes.toString(), "--datastore", "s3",
+                "--datastore-root", "s3://" + bucket + "/flows", "--s3-endpoint-url", s3.endpoint().toString(),
+                "step-functions", "create", "--region", "us-east-1", "--aws-endpoint-url", wm.baseUrl(),
+                "--iam-role", "arn:aws:iam::123456789012:role/sfn", "--job-queue", "q1", "--image", "img:1"};
+
+        StepFunctionsCommandTest.Result first = StepFunctionsCommandTest.baton(Map.of(), args);
+        assertEquals(0, first.code(), first.out() + first.err());
+        Matcher m = Pattern.compile("code package (\\S+) uploaded to ").matcher(first.out());
+        assertTrue(m.find(), first.out());
+        String key = m.group(1);
+        List<String> blobs = dataKeys("flows/ForeachFlow/data/");
+        assertEquals(List.of("flows/ForeachFlow/data/" + key.substring(0, 2) + "/" + key), blobs);
+
+        // content-addressed: the same class path again uploads nothing
+        StepFunctionsCommandTest.Result second = StepFunctionsCommandTest.baton(Map.of(), args);
+        assertEquals(0, second.code(), second.out() + second.err());
+        assertTrue(second.out().contains("code package " + key + " already at "), second.out());
+        assertEquals(blobs, dataKeys("flows/ForeachFlow/data/"));
+
+        ObjectMapper json = new ObjectMapper();
+        var registrations = wm.findAll(postRequestedFor(urlEqualTo("/v1/registerjobdefinition")));
+        assertEquals(2, registrations.size());
+        for (var r : registrations) {
+            String env = json.readTree(r.getBodyAsString()).get("containerProperties").get("environment").toString();
+            assertTrue(env.contains("{\"name\":\"BATON_CODE_PACKAGE\",\"value\":\"" + key + "\"}"), env);
+        }
+        assertFalse(first.out().contains("the image must hold"), first.out());
+    }
+
+    @Test
+    void onlyJsonUploadsNothingAndAnExplicitCodePackageIsDeployedAsGiven() throws Exception {
+        stubFirstDeployment();
+        Path classes = Path.of(ForeachFlow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String[] datastore = {"--flow", ForeachFlow.class.getName(), "--datastore", "s3", "--datastore-root",
+                "s3://" + bucket + "/explicit", "--s3-endpoint-url", s3.endpoint().toString()};
+        String[] create = {"step-functions", "create", "--job-queue", "q1", "--image", "img:1"};
+        StepFunctionsCommandTest.Result json = StepFunctionsCommandTest.baton(Map.of(),
+                concat(concat(datastore, "--classpath", classes.toString()), concat(create, "--only-json")));
+        assertEquals(0, json.code(), json.out() + json.err());
+        assertEquals(List.of(), dataKeys("explicit/"), "--only-json touches nothing");
+
+        // a package made by 'baton package' beforehand: create deploys its key and builds nothing
+        StepFunctionsCommandTest.Result packaged = StepFunctionsCommandTest.baton(Map.of(),
+                concat(concat(datastore, "--classpath", classes.toString()), "package"));
+        assertEquals(0, packaged.code(), packaged.out() + packaged.err());
+        String key = packaged.out().strip();
+        List<String> blobs = dataKeys("explicit/");
+        assertEquals(1, blobs.size(), blobs.toString());
+        StepFunctionsCommandTest.Result r = StepFunctionsCommandTest.baton(Map.of(), concat(concat(datastore,
+                "--code-package", key), concat(create, "--region", "us-east-1", "--aws-endpoint-url", wm.baseUrl(),
+                "--iam-role", "arn:aws:iam::123456789012:role/sfn")));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("code package"), r.out());
+        assertEquals(blobs, dataKeys("explicit/"));
+        String env = new ObjectMapper().readTree(wm.findAll(postRequestedFor(urlEqualTo("/v1/registerjobdefinition")))
+                .get(0).getBodyAsString()).get("containerProperties").get("environment").toString();
+        assertTrue(env.contains("{\"name\":\"BATON_CODE_PACKAGE\",\"value\":\"" + key + "\"}"), env);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void aSplitWritesItsItemsObjectOnlyWhenAsked() {
+        String root = "s3://" + bucket + "/items";
+        for (String task : List.of("asked", "plain")) {
+            List<String> args = new ArrayList<>(List.of("--flow", ForeachFlow.class.getName(), "--datastore", "s3",
+                    "--datastore-root", root, "--s3-endpoint-url", s3.endpoint().toString(), "step", "start",
+                    "--run-id", "sfn-items", "--task-id", task));
+            if (task.equals("asked")) {
+                args.add("--foreach-items-object");
+            }
+            StepFunctionsCommandTest.Result r = StepFunctionsCommandTest.baton(Map.of(), args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+        }
+        String asked = "items/" + StateMachineObjects.foreachItemsPath("ForeachFlow", "sfn-items", "start", "asked");
+        // ForeachFlow's start iterates 5 numbers: the Map gets the indices, as strings for BATON_SPLIT_INDEX
+        assertEquals("[\"0\",\"1\",\"2\",\"3\",\"4\"]",
+                s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(asked)).asUtf8String());
+        List<String> items = dataKeys("items/ForeachFlow/sfn-items/").stream()
+                .filter(k -> k.endsWith(StateMachineObjects.FOREACH_ITEMS_FILE)).toList();
+        assertEquals(List.of(asked), items, "only the task that was asked wrote one");
     }
 
     @Test

@@ -112,6 +112,7 @@ class StepFunctionsLocalRunTest {
     static URI s3Endpoint;
     static S3Client s3;
     static ExecutorService runner;
+    static TaskJvmClassSharing classSharing;
     static final Map<String, CompletableFuture<Ran>> RUNS = new LinkedHashMap<>();
 
     @TempDir
@@ -138,6 +139,8 @@ class StepFunctionsLocalRunTest {
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
         s3.createBucket(b -> b.bucket(BUCKET));
         ForeachCoordinators.createDynamoDbTable(DynamoDbConfig.of(TABLE).withEndpoint(dynamoDb.endpoint()));
+        classSharing = "false".equals(System.getenv("BATON_TEST_CDS")) ? TaskJvmClassSharing.withoutArchive()
+                : TaskJvmClassSharing.prepare(work.resolve("cds"));
         List<Case> all = new ArrayList<>(SUCCEEDING);
         all.add(FAILING);
         runner = Executors.newFixedThreadPool(all.size());
@@ -182,7 +185,7 @@ class StepFunctionsLocalRunTest {
                     "AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
             String input = new ObjectMapper().writeValueAsString(Map.of("parameters", c.params()));
             try (LocalStepFunctions sfn = new LocalStepFunctions(compiled, platform, dynamoDb.client(), s3,
-                    Files.createDirectories(work.resolve(c.id())))) {
+                    classSharing, Files.createDirectories(work.resolve(c.id())))) {
                 LocalStepFunctions.Outcome outcome = sfn.run(definition, c.runId(), input);
                 return new Ran(outcome, new ArrayList<>(sfn.attempts));
             }
