@@ -59,10 +59,9 @@ final class RangeReader {
         }
     }
 
-    /** Fetches {@code [start, end)} whole, resuming after body failures. */
-    byte[] fetch(long start, long end) {
+    /** Fetches {@code [start, end)} whole into {@code buffer[0, end - start)}, resuming after body failures. */
+    void fetch(long start, long end, byte[] buffer) {
         int length = Math.toIntExact(end - start);
-        byte[] buffer = new byte[length];
         int filled = 0;
         int failures = 0;
         while (filled < length) {
@@ -81,12 +80,15 @@ final class RangeReader {
                 failures = failed(failures, start + filled, e);
             }
         }
-        return buffer;
     }
 
-    /** Streams {@code [start, end)} from {@code response}, resuming after body failures. */
-    InputStream resume(ResponseInputStream<GetObjectResponse> response, long start, long end) {
-        return new Resuming(response, start, end);
+    /**
+     * Streams {@code [start, end)} from {@code response}, whose body runs from {@code start} to
+     * {@code responseEnd} ({@code >= end}), resuming after body failures with ranged GETs up to {@code end}.
+     * Closing the stream before {@code responseEnd} aborts the response rather than draining what nobody reads.
+     */
+    Resuming resume(ResponseInputStream<GetObjectResponse> response, long start, long end, long responseEnd) {
+        return new Resuming(response, start, end, responseEnd);
     }
 
     private int failed(int failures, long position, IOException e) {
@@ -98,17 +100,32 @@ final class RangeReader {
         return n;
     }
 
-    private final class Resuming extends InputStream {
+    /** A byte range of the object as a stream that resumes after body failures (see {@link #resume}). */
+    final class Resuming extends InputStream {
         private ResponseInputStream<GetObjectResponse> current;
         private long position;
-        private final long end;
+        private long end;
+        /** Where the body of {@code current} ends: past {@code end} for a whole-object GET read in part. */
+        private long currentEnd;
         private int failures;
         private boolean closed;
 
-        Resuming(ResponseInputStream<GetObjectResponse> current, long start, long end) {
+        Resuming(ResponseInputStream<GetObjectResponse> current, long start, long end, long responseEnd) {
             this.current = current;
             this.position = start;
             this.end = end;
+            this.currentEnd = responseEnd;
+        }
+
+        /**
+         * Extends the range to {@code newEnd}: a response whose body reaches past the old end goes on being read,
+         * without a new request.
+         */
+        void extendTo(long newEnd) {
+            if (newEnd < end) {
+                throw new IllegalArgumentException("cannot shrink the range of " + key + " to " + newEnd);
+            }
+            end = newEnd;
         }
 
         @Override
@@ -130,8 +147,18 @@ final class RangeReader {
                 return -1;
             }
             while (true) {
+                if (current != null && position >= currentEnd) {
+                    // a resumed response ended where the range then ended; the range was extended since
+                    try {
+                        current.close();
+                    } catch (IOException e) {
+                        current.abort();
+                    }
+                    current = null;
+                }
                 if (current == null) {
                     current = get(position, end);
+                    currentEnd = end;
                 }
                 try {
                     int n = current.read(b, off, (int) Math.min(len, end - position));
@@ -164,7 +191,7 @@ final class RangeReader {
             }
             closed = true;
             if (current != null) {
-                if (position < end && end != Long.MAX_VALUE) {
+                if (position < currentEnd && currentEnd != Long.MAX_VALUE) {
                     current.abort(); // do not drain megabytes nobody will read
                 } else {
                     try {

@@ -2,7 +2,6 @@ package dev.baton.datastore.internal.s3;
 
 import dev.baton.flow.BatonException;
 import dev.baton.flow.TransientFailureException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,10 +12,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * A large object read as parallel ranged GETs that stream in order. The first part streams straight from the
- * response that discovered the object's size; up to {@code window} later parts are fetched ahead, in parallel,
- * each into its own buffer, and handed to the reader in order. Extra memory is bounded by
- * {@code window x partSize} whatever the object's size.
+ * A large object read as parallel ranged GETs that stream in order, when one connection is the bottleneck.
+ *
+ * <p>The first part streams straight from the whole-object GET that discovered the object's size, and tells how
+ * fast one connection delivers: the time spent waiting in its reads. When it delivered at least
+ * {@code singleStreamBytesPerSecond}, the bottleneck is the CPU (a server next to the client, or a small
+ * machine), where more connections only add work: the same response goes on streaming the rest, with no second
+ * request. Otherwise (S3 serves one connection at far less than a machine can take in) that response is dropped
+ * at the part boundary and up to {@code window} later parts are fetched ahead, in parallel, each into a buffer
+ * of its own, and handed to the reader in order. The buffers are recycled from part to part: extra memory is
+ * {@code (window + 1) x partSize} whatever the object's size, allocated once per stream (a fresh array per part
+ * would be a humongous allocation, zeroed and collected, for every 16 MiB read).
  *
  * <p>Ranged GETs rather than {@code GET ?partNumber=}: they work on every S3-compatible server (S3Proxy answers
  * partNumber GETs with 501) and do not depend on how the object was uploaded.
@@ -27,28 +33,58 @@ final class RangedInputStream extends InputStream {
     private final long partSize;
     private final int window;
     private final ExecutorService executor;
+    private final double singleStreamBytesPerSecond;
     private final ArrayDeque<Future<byte[]>> ahead = new ArrayDeque<>();
-    private InputStream current;
+    /** Buffers free for the next fetch; only the reading thread touches this. */
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private int buffers;
+    /** The whole-object response: the first part's stream, or every part's when one stream is fast enough. */
+    private RangeReader.Resuming head;
+    /** Nanoseconds spent in the head's reads during the first part. */
+    private long headNanos;
+    private boolean decided;
+    private boolean parallel;
+    /** The part being read, when it is not the head, with the read position and length in it. */
+    private byte[] part;
+    private int partPosition;
+    private int partLength;
+    /** Where the part being read starts in the object. */
+    private long partStart;
     private long nextToFetch;
     private boolean closed;
 
-    RangedInputStream(
-            RangeReader reader, InputStream head, long total, long partSize, int window, ExecutorService executor) {
+    RangedInputStream(RangeReader reader, RangeReader.Resuming head, long total, long partSize, int window,
+            double singleStreamBytesPerSecond, ExecutorService executor) {
         this.reader = reader;
-        this.current = head;
+        this.head = head;
         this.total = total;
         this.partSize = partSize;
         this.window = window;
+        this.singleStreamBytesPerSecond = singleStreamBytesPerSecond;
         this.executor = executor;
         this.nextToFetch = Math.min(partSize, total);
-        fill();
     }
 
     private void fill() {
         while (ahead.size() < window && nextToFetch < total) {
             long start = nextToFetch;
             long end = Math.min(total, start + partSize);
-            ahead.add(executor.submit(() -> reader.fetch(start, end)));
+            byte[] buffer = free.poll();
+            if (buffer == null) {
+                if (buffers >= window + 1) {
+                    return; // every buffer is fetched into or being read: wait for the reader
+                }
+                // sized for the parts still to come: a two-part object does not allocate a whole part twice
+                buffer = new byte[(int) Math.min(partSize, total - start)];
+                buffers++;
+            } else if (buffer.length < end - start) {
+                buffer = new byte[(int) (end - start)];
+            }
+            byte[] into = buffer;
+            ahead.add(executor.submit(() -> {
+                reader.fetch(start, end, into);
+                return into;
+            }));
             nextToFetch = end;
         }
     }
@@ -69,18 +105,63 @@ final class RangedInputStream extends InputStream {
             return 0;
         }
         while (true) {
-            int n = current.read(b, off, len);
-            if (n >= 0) {
+            if (head != null) {
+                long start = decided ? 0 : System.nanoTime();
+                int n = head.read(b, off, len);
+                if (!decided) {
+                    headNanos += System.nanoTime() - start;
+                }
+                if (n >= 0) {
+                    return n;
+                }
+                if (!decided) {
+                    decided = true;
+                    double rate = partSize / Math.max(headNanos / 1e9, 1e-9);
+                    parallel = rate < singleStreamBytesPerSecond;
+                    if (!parallel) {
+                        nextToFetch = total;
+                        head.extendTo(total);
+                        continue;
+                    }
+                }
+                if (!parallel) {
+                    return -1;
+                }
+                head.close();
+                head = null;
+                partStart = 0;
+                partLength = (int) Math.min(partSize, total);
+                partPosition = partLength;
+            } else if (partPosition < partLength) {
+                int n = Math.min(len, partLength - partPosition);
+                System.arraycopy(part, partPosition, b, off, n);
+                partPosition += n;
                 return n;
             }
-            current.close();
-            Future<byte[]> next = ahead.poll();
-            if (next == null) {
+            if (!nextPart()) {
                 return -1;
             }
-            current = new ByteArrayInputStream(await(next));
-            fill();
         }
+    }
+
+    /** Moves to the next fetched part, recycling the buffer of the one just read; false at the end. */
+    private boolean nextPart() throws IOException {
+        fill();
+        Future<byte[]> next = ahead.poll();
+        if (next == null) {
+            return false;
+        }
+        if (part != null) {
+            free.add(part);
+            part = null;
+        }
+        byte[] fetched = await(next);
+        partStart += partLength;
+        part = fetched;
+        partPosition = 0;
+        partLength = (int) Math.min(partSize, total - partStart);
+        fill();
+        return true;
     }
 
     /** Parts requested ahead of the reader and not yet handed to it (for tests of the memory bound). */
@@ -88,19 +169,27 @@ final class RangedInputStream extends InputStream {
         return ahead.size();
     }
 
-    /** The end of the last range requested so far. */
+    /** Whether the parts after the first are being fetched in parallel (decided at the first part's end). */
+    boolean parallel() {
+        return parallel;
+    }
+
+    /** The end of the last range requested so far (the object's size once one stream reads it all). */
     long fetchedUpTo() {
         return nextToFetch;
     }
 
     @Override
     public int available() throws IOException {
-        return closed ? 0 : current.available();
+        if (closed) {
+            return 0;
+        }
+        return head != null ? head.available() : partLength - partPosition;
     }
 
-    private byte[] await(Future<byte[]> part) throws IOException {
+    private byte[] await(Future<byte[]> fetched) throws IOException {
         try {
-            return part.get();
+            return fetched.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading " + reader.key());
@@ -125,6 +214,11 @@ final class RangedInputStream extends InputStream {
             f.cancel(true);
         }
         ahead.clear();
-        current.close();
+        free.clear();
+        part = null;
+        if (head != null) {
+            head.close();
+            head = null;
+        }
     }
 }

@@ -55,6 +55,9 @@ final class S3Clients {
                         o.addExecutionInterceptor(new NoExpectContinue());
                     }
                 });
+        if (!s.signPayloads()) {
+            b.putAuthScheme(UnsignedPayloadSigner.scheme());
+        }
         if (s.endpoint().isPresent()) {
             b.endpointOverride(s.endpoint().get());
             // S3-compatible servers differ in their support of the SDK's default CRC trailers; send checksums only

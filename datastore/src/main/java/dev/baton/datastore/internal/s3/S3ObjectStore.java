@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +19,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -145,51 +147,35 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * One plain GET (no HEAD, no Range): a small object streams from it whole. An object of more than
+     * {@code readPartSize} streams its first part from that response, then the rest from it too when that
+     * connection kept up, or through parallel ranged GETs when it did not (see {@link RangedInputStream}).
+     */
     @Override
     public InputStream open(String path) {
         String key = key(path);
-        long chunk = settings.readPartSize();
-        GetObjectRequest first = GetObjectRequest.builder()
-                .bucket(settings.bucket())
-                .key(key)
-                .range("bytes=0-" + (chunk - 1))
-                .build();
         ResponseInputStream<GetObjectResponse> response;
         try {
-            response = s3.getObject(first);
+            response = s3.getObject(b -> b.bucket(settings.bucket()).key(key));
         } catch (S3Exception e) {
             if (e.statusCode() == 404 && !"NoSuchBucket".equals(S3Errors.errorCode(e))) {
                 throw new ObjectNotFoundException(root(), path);
-            }
-            if (e.statusCode() == 416) {
-                // S3 answers a range request on an empty object with 416 InvalidRange: the object exists, empty
-                return new ByteArrayInputStream(new byte[0]);
             }
             throw S3Errors.translate("read", settings.bucket(), key, e);
         } catch (RuntimeException e) {
             throw S3Errors.translate("read", settings.bucket(), key, e);
         }
         GetObjectResponse r = response.response();
-        long total = totalLength(r);
-        String etag = r.eTag();
-        RangeReader reader = new RangeReader(this, key, etag);
-        InputStream head = reader.resume(response, 0, Math.min(total, chunk));
-        if (total <= chunk) {
-            return head;
+        // without a length (never from S3) the body's own end is the end
+        long total = r.contentLength() == null ? Long.MAX_VALUE : r.contentLength();
+        RangeReader reader = new RangeReader(this, key, r.eTag());
+        long part = settings.readPartSize();
+        if (total == Long.MAX_VALUE || total <= part) {
+            return reader.resume(response, 0, total, total);
         }
-        return new RangedInputStream(reader, head, total, chunk, settings.readAheadParts(), transfers);
-    }
-
-    private static long totalLength(GetObjectResponse r) {
-        String range = r.contentRange();
-        if (range != null) {
-            int slash = range.lastIndexOf('/');
-            if (slash >= 0 && !range.endsWith("*")) {
-                return Long.parseLong(range.substring(slash + 1).trim());
-            }
-        }
-        // the server ignored the Range header and sent the whole object
-        return r.contentLength() == null ? Long.MAX_VALUE : r.contentLength();
+        return new RangedInputStream(reader, reader.resume(response, 0, part, total), total, part,
+                settings.readAheadParts(), settings.singleStreamReadMiBps() * (double) S3Settings.MIB, transfers);
     }
 
     @Override
@@ -207,7 +193,7 @@ public final class S3ObjectStore implements ObjectStore {
     public void write(String path, byte[] bytes) {
         String key = key(path);
         try {
-            s3.putObject(put(key).build(), body(bytes, bytes.length));
+            s3.putObject(put(key, bytes, bytes.length).build(), body(bytes, bytes.length));
         } catch (RuntimeException e) {
             throw S3Errors.translate("write", settings.bucket(), key, e);
         }
@@ -231,7 +217,7 @@ public final class S3ObjectStore implements ObjectStore {
                     return false;
                 }
                 try {
-                    s3.putObject(put(key).ifNoneMatch("*").build(), body(bytes, length));
+                    s3.putObject(put(key, bytes, length).ifNoneMatch("*").build(), body(bytes, length));
                     return true;
                 } catch (S3Exception e) {
                     if (e.statusCode() == 412) {
@@ -252,7 +238,7 @@ public final class S3ObjectStore implements ObjectStore {
             if (existsKey(key)) {
                 return false;
             }
-            s3.putObject(put(key).build(), body(bytes, length));
+            s3.putObject(put(key, bytes, length).build(), body(bytes, length));
             return true;
         } catch (RuntimeException e) {
             throw S3Errors.translate("write", settings.bucket(), key, e);
@@ -296,9 +282,9 @@ public final class S3ObjectStore implements ObjectStore {
         String key = settings.key(".baton-probe/" + UUID.randomUUID());
         byte[] probe = {0};
         try {
-            s3.putObject(put(key).ifNoneMatch("*").build(), body(probe, 1));
+            s3.putObject(put(key, probe, 1).ifNoneMatch("*").build(), body(probe, 1));
             try {
-                s3.putObject(put(key).ifNoneMatch("*").build(), body(probe, 1));
+                s3.putObject(put(key, probe, 1).ifNoneMatch("*").build(), body(probe, 1));
                 LOG.info("S3 endpoint of {} ignores If-None-Match; using HEAD before PUT", root());
                 return false;
             } catch (S3Exception e) {
@@ -393,23 +379,43 @@ public final class S3ObjectStore implements ObjectStore {
         return "S3ObjectStore(" + root() + ")";
     }
 
-    /** A PUT with the configured encryption and storage class. */
-    PutObjectRequest.Builder put(String key) {
-        PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(settings.bucket()).key(key);
+    /**
+     * A PUT of {@code bytes[0, length)} with the configured encryption and storage class, and the body's CRC32 for
+     * the server to verify before it stores anything (computed here, in one cheap pass, rather than by the SDK in a
+     * pass of its own).
+     */
+    PutObjectRequest.Builder put(String key, byte[] bytes, int length) {
+        PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(settings.bucket()).key(key)
+                .checksumCRC32(crc32(bytes, length));
         settings.sse().ifPresent(b::serverSideEncryption);
         settings.kmsKeyId().ifPresent(b::ssekmsKeyId);
         settings.storageClass().ifPresent(b::storageClass);
         return b;
     }
 
-    /** A multipart upload with the configured encryption and storage class. */
+    /** A multipart upload with the configured encryption and storage class, whose parts carry their CRC32. */
     CreateMultipartUploadRequest.Builder createMultipart(String key) {
-        CreateMultipartUploadRequest.Builder b =
-                CreateMultipartUploadRequest.builder().bucket(settings.bucket()).key(key);
+        CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder()
+                .bucket(settings.bucket())
+                .key(key)
+                .checksumAlgorithm(ChecksumAlgorithm.CRC32);
         settings.sse().ifPresent(b::serverSideEncryption);
         settings.kmsKeyId().ifPresent(b::ssekmsKeyId);
         settings.storageClass().ifPresent(b::storageClass);
         return b;
+    }
+
+    /** The CRC32 of {@code bytes[0, length)} as S3 wants it: base64 of the 4 big-endian bytes. */
+    static String crc32(byte[] bytes, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, length);
+        return crc32(crc.getValue());
+    }
+
+    /** A CRC32 value as S3 wants it: base64 of the 4 big-endian bytes. */
+    static String crc32(long value) {
+        byte[] be = {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+        return Base64.getEncoder().encodeToString(be);
     }
 
     /** A body over {@code bytes[0, length)} without the defensive copy of {@code RequestBody.fromBytes}. */

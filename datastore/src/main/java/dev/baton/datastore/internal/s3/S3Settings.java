@@ -22,10 +22,11 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * (implies SSE-KMS), {@code s3.storageClass}, {@code s3.profile}, {@code s3.accessKeyId} +
  * {@code s3.secretAccessKey} (+ {@code s3.sessionToken}) for S3-compatible servers, {@code s3.maxConnections},
  * {@code s3.transferThreads}, {@code s3.partSizeMiB}, {@code s3.readPartSizeMiB}, {@code s3.readAheadParts},
+ * {@code s3.singleStreamReadMiBps},
  * {@code s3.maxAttempts},
  * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}),
  * {@code s3.spoolDir}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
- * false with an endpoint).
+ * false with an endpoint), {@code s3.signPayloads} (default false).
  *
  * @param bucket the bucket of the root
  * @param prefix the key prefix of the root, without leading or trailing {@code /}; empty for the bucket root
@@ -46,12 +47,19 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param readPartSize bytes per ranged GET of a large object (each request has a fixed cost on the server, so
  *     reads use larger pieces than uploads)
  * @param readAheadParts ranged GETs in flight (and parts buffered) per open large-object stream
+ * @param singleStreamReadMiBps how fast (MiB/s) one connection must deliver a large object's first part for the
+ *     rest to stream from it too; below, the rest comes through parallel ranged GETs. Parallel connections pay
+ *     off when a connection is slow (S3 serves each at ~100 MB/s), not when the CPU is the limit (0 = always one
+ *     stream)
  * @param maxAttempts attempts per request, the first included, before a transient error surfaces
  * @param retryBaseDelay base of the exponential backoff with jitter between attempts
  * @param conditionalWrites whether to use {@code If-None-Match: *}: empty to probe the server once
  * @param spoolDir where staged writes larger than {@code partSize} spill, or empty for the JVM temp directory
  * @param chunkedEncoding whether the SDK signs bodies chunk by chunk ({@code aws-chunked}) rather than whole
  * @param expectContinue whether PUTs wait for {@code 100 Continue} before sending their body
+ * @param signPayloads whether bodies sent over plain http are signed (SHA-256) as the SDK does by default, rather
+ *     than sent as {@code UNSIGNED-PAYLOAD} with a server-verified CRC32 as over https (see
+ *     {@link UnsignedPayloadSigner})
  */
 record S3Settings(
         String bucket,
@@ -72,12 +80,14 @@ record S3Settings(
         long partSize,
         long readPartSize,
         int readAheadParts,
+        int singleStreamReadMiBps,
         int maxAttempts,
         Duration retryBaseDelay,
         Optional<Boolean> conditionalWrites,
         Optional<Path> spoolDir,
         boolean chunkedEncoding,
-        boolean expectContinue) {
+        boolean expectContinue,
+        boolean signPayloads) {
 
     static final String ENDPOINT = "s3.endpoint";
     static final String ENV_ENDPOINT = "BATON_S3_ENDPOINT_URL";
@@ -173,12 +183,14 @@ record S3Settings(
                 partSize,
                 integer(s, "s3.readPartSizeMiB", 16, 1, 1024) * MIB,
                 integer(s, "s3.readAheadParts", 3, 1, 64),
+                integer(s, "s3.singleStreamReadMiBps", 400, 0, 1_000_000),
                 integer(s, "s3.maxAttempts", 8, 1, 100),
                 Duration.ofMillis(integer(s, "s3.retryBaseDelayMs", 100, 1, 60_000)),
                 text(s, "s3.conditionalWrites").filter(v -> !v.equalsIgnoreCase("auto")).map(v -> parseBool("s3.conditionalWrites", v)),
                 text(s, "s3.spoolDir").map(Path::of),
                 bool(s, "s3.chunkedEncoding").orElse(endpoint.isEmpty()),
-                bool(s, "s3.expectContinue").orElse(endpoint.isEmpty()));
+                bool(s, "s3.expectContinue").orElse(endpoint.isEmpty()),
+                bool(s, "s3.signPayloads").orElse(false));
     }
 
     private static URI endpoint(String text, String source) {

@@ -17,9 +17,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -29,6 +31,9 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * final key (content-addressed: an existing object has these very bytes) and sends one PUT for a small object
  * or a multipart upload whose parts go up in parallel, read straight from the spool file. Memory stays bounded
  * by one part whatever the object's size.
+ *
+ * <p>The spool computes each part's CRC32 as the bytes arrive, so a part goes up in one read of the file: the
+ * server verifies the checksum, and the SDK does not read the part a second time to compute it.
  */
 final class S3StagedObject implements ObjectStore.Staged {
     private static final Logger LOG = LoggerFactory.getLogger(S3StagedObject.class);
@@ -77,6 +82,8 @@ final class S3StagedObject implements ObjectStore.Staged {
         long size = spool.size;
         long partSize = Math.max(store.settings().partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
         int parts = Math.toIntExact((size + partSize - 1) / partSize);
+        // the spool's CRCs are per configured part; an object of more than MAX_PARTS of them has bigger parts
+        boolean spooledCrcs = partSize == spool.partSize;
         String uploadId = store.client().createMultipartUpload(store.createMultipart(key).build()).uploadId();
         List<Future<CompletedPart>> futures = new ArrayList<>(parts);
         try {
@@ -85,18 +92,27 @@ final class S3StagedObject implements ObjectStore.Staged {
                 int number = i + 1;
                 long offset = i * partSize;
                 long length = Math.min(partSize, size - offset);
+                String crc = spooledCrcs ? S3ObjectStore.crc32(spool.partCrcs[i]) : null;
                 futures.add(store.transfers().submit(() -> {
-                    UploadPartRequest request = UploadPartRequest.builder()
+                    UploadPartRequest.Builder request = UploadPartRequest.builder()
                             .bucket(bucket)
                             .key(key)
                             .uploadId(uploadId)
                             .partNumber(number)
-                            .contentLength(length)
-                            .build();
+                            .contentLength(length);
+                    if (crc != null) {
+                        request.checksumCRC32(crc);
+                    } else {
+                        request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                    }
                     RequestBody body = RequestBody.fromContentProvider(
                             () -> new FileRange(file, offset, length), length, OCTETS);
-                    UploadPartResponse r = store.client().uploadPart(request, body);
-                    return CompletedPart.builder().partNumber(number).eTag(r.eTag()).build();
+                    UploadPartResponse r = store.client().uploadPart(request.build(), body);
+                    return CompletedPart.builder()
+                            .partNumber(number)
+                            .eTag(r.eTag())
+                            .checksumCRC32(r.checksumCRC32() != null ? r.checksumCRC32() : crc)
+                            .build();
                 }));
             }
             List<CompletedPart> completed = new ArrayList<>(parts);
@@ -140,9 +156,13 @@ final class S3StagedObject implements ObjectStore.Staged {
         spool.discard();
     }
 
-    /** An output stream that keeps up to {@code limit} bytes in memory, then moves everything to a file. */
+    /**
+     * An output stream that keeps up to {@code limit} bytes in memory, then moves everything to a file, and
+     * computes the CRC32 of every {@code limit}-byte part on the way.
+     */
     private static final class Spool extends OutputStream {
         private final int limit;
+        private final long partSize;
         private final Path directory;
         private byte[] buffer = new byte[8192];
         private int count;
@@ -150,10 +170,35 @@ final class S3StagedObject implements ObjectStore.Staged {
         private OutputStream fileOut;
         private long size;
         private boolean done;
+        private final CRC32 crc = new CRC32();
+        private long[] partCrcs = new long[16];
+        private int crcCount;
 
         Spool(int limit, Path directory) {
             this.limit = limit;
+            this.partSize = limit;
             this.directory = directory;
+        }
+
+        private void checksum(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = (int) Math.min(len, partSize - size % partSize);
+                crc.update(b, off, n);
+                size += n;
+                off += n;
+                len -= n;
+                if (size % partSize == 0) {
+                    endPart();
+                }
+            }
+        }
+
+        private void endPart() {
+            if (crcCount == partCrcs.length) {
+                partCrcs = Arrays.copyOf(partCrcs, crcCount * 2);
+            }
+            partCrcs[crcCount++] = crc.getValue();
+            crc.reset();
         }
 
         @Override
@@ -171,14 +216,15 @@ final class S3StagedObject implements ObjectStore.Staged {
             }
             if (fileOut != null) {
                 fileOut.write(b, off, len);
+                checksum(b, off, len);
             } else {
                 if (count + len > buffer.length) {
                     buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(count + len, buffer.length * 2)));
                 }
                 System.arraycopy(b, off, buffer, count, len);
                 count += len;
+                size += len;
             }
-            size += len;
         }
 
         private void spill() throws IOException {
@@ -187,6 +233,8 @@ final class S3StagedObject implements ObjectStore.Staged {
                     : Files.createTempFile(Files.createDirectories(directory), "baton-s3-", ".spool");
             fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
             fileOut.write(buffer, 0, count);
+            size = 0;
+            checksum(buffer, 0, count);
             buffer = null;
             count = 0;
         }
@@ -208,6 +256,9 @@ final class S3StagedObject implements ObjectStore.Staged {
             done = true;
             if (fileOut != null) {
                 fileOut.close();
+                if (size % partSize != 0) {
+                    endPart();
+                }
             }
         }
 
@@ -227,9 +278,15 @@ final class S3StagedObject implements ObjectStore.Staged {
         }
     }
 
-    /** {@code length} bytes of a file from {@code offset}: one multipart part, re-readable on retry. */
+    /**
+     * {@code length} bytes of a file from {@code offset}: one multipart part, re-readable on retry. Reads the file
+     * in large pieces through a direct buffer: the HTTP client asks for a few KiB at a time, and a positional
+     * read per ask would be a system call per few KiB.
+     */
     private static final class FileRange extends InputStream {
+        private static final int CHUNK = 256 << 10;
         private final FileChannel channel;
+        private final ByteBuffer chunk;
         private long position;
         private final long end;
 
@@ -239,6 +296,8 @@ final class S3StagedObject implements ObjectStore.Staged {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the spool file " + file, e);
             }
+            this.chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, length)));
+            this.chunk.limit(0);
             this.position = offset;
             this.end = offset + length;
         }
@@ -252,13 +311,25 @@ final class S3StagedObject implements ObjectStore.Staged {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (position >= end) {
-                return -1;
+            if (len == 0) {
+                return 0;
             }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
-            if (n > 0) {
-                position += n;
+            if (!chunk.hasRemaining()) {
+                if (position >= end) {
+                    return -1;
+                }
+                chunk.clear();
+                chunk.limit((int) Math.min(chunk.capacity(), end - position));
+                while (chunk.hasRemaining()) {
+                    if (channel.read(chunk, position + chunk.position()) < 0) {
+                        throw new java.io.EOFException("spool file ended before byte " + end);
+                    }
+                }
+                chunk.flip();
+                position += chunk.limit();
             }
+            int n = Math.min(len, chunk.remaining());
+            chunk.get(b, off, n);
             return n;
         }
 

@@ -101,6 +101,17 @@ class S3FaultInjectionTest {
             assertEquals(60, store.list("F/small").size());
             assertTrue(store.exists("F/data/la/large"));
         }
+        Map<String, String> oneStream = SharedS3.settings(proxy.endpoint());
+        oneStream.put("s3.maxAttempts", "10");
+        oneStream.put("s3.singleStreamReadMiBps", "0");
+        try (S3ObjectStore store = S3ObjectStore.open(SharedS3.config(bucket, oneStream), Map.of())) {
+            for (int round = 0; round < 3; round++) {
+                // the whole-object GET that reads past its first part resumes with ranged GETs when cut
+                try (InputStream in = store.open("F/data/la/large")) {
+                    assertArrayEquals(large, in.readAllBytes());
+                }
+            }
+        }
         for (Fault fault : Fault.values()) {
             assertTrue(proxy.injected(fault) > 0, fault + " was injected: " + proxy.injected(fault));
         }

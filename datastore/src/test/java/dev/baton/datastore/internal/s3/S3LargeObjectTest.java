@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.datastore.spi.ObjectStore;
+import dev.baton.testsupport.FaultInjectingProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -157,10 +158,40 @@ class S3LargeObjectTest {
             try (InputStream in = small.open("F/window")) {
                 RangedInputStream ranged = assertInstanceOf(RangedInputStream.class, in);
                 byte[] first = in.readNBytes(MIB);
-                assertArrayEquals(java.util.Arrays.copyOf(first, MIB), java.util.Arrays.copyOf(data, MIB));
+                assertArrayEquals(java.util.Arrays.copyOf(data, MIB), first);
+                assertEquals(5L * MIB, ranged.fetchedUpTo(), "nothing fetched ahead within the first part");
+                byte[] next = in.readNBytes(5 * MIB);
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, MIB, 6 * MIB), next);
+                assertTrue(ranged.parallel(), "a slow first part (forced here) switches to parallel ranged GETs");
                 assertTrue(ranged.partsAhead() <= 2, "at most 2 parts fetched ahead, saw " + ranged.partsAhead());
-                assertEquals(2 * 5L * MIB + 5L * MIB, ranged.fetchedUpTo(), "head part + 2 parts ahead, no more");
-                assertArrayEquals(sha(data, MIB), sha256(in));
+                assertEquals(5L * MIB + 5L * MIB + 2 * 5L * MIB, ranged.fetchedUpTo(),
+                        "first part + the part being read + 2 parts ahead, no more");
+                assertArrayEquals(sha(data, 6 * MIB), sha256(in));
+            }
+        }
+    }
+
+    @Test
+    void fastConnectionStreamsTheWholeObjectFromOneResponse() throws Exception {
+        byte[] data = new byte[17 * MIB + 3];
+        new Random(17).nextBytes(data);
+        raw().putObject(b -> b.bucket(bucket).key("baton/F/one"), RequestBody.fromBytes(data));
+        try (FaultInjectingProxy counting = FaultInjectingProxy.passThrough(SharedS3.server().endpoint())) {
+            Map<String, String> settings = SharedS3.settings(counting.endpoint());
+            settings.put("s3.singleStreamReadMiBps", "0"); // any connection is fast enough
+            try (S3ObjectStore one = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of())) {
+                long before = counting.requests();
+                try (InputStream in = one.open("F/one")) {
+                    RangedInputStream ranged = assertInstanceOf(RangedInputStream.class, in);
+                    assertArrayEquals(data, in.readAllBytes());
+                    assertFalse(ranged.parallel());
+                    assertEquals(data.length, ranged.fetchedUpTo());
+                    assertEquals(0, ranged.partsAhead());
+                }
+                assertEquals(1, counting.requests() - before, "one GET, no HEAD, no ranges: "
+                        + counting.requestHeads());
+                assertFalse(counting.requestHeads().get(counting.requestHeads().size() - 1)
+                        .toLowerCase(java.util.Locale.ROOT).contains("range:"), "a plain GET");
             }
         }
     }

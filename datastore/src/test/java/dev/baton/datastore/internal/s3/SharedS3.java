@@ -29,6 +29,9 @@ final class SharedS3 {
         Map<String, String> settings = new HashMap<>(S3ProxyServer.datastoreSettings(endpoint));
         settings.put("s3.partSizeMiB", "5"); // the smallest part S3 allows: multipart paths at test sizes
         settings.put("s3.readPartSizeMiB", "5"); // and ranged GETs of the same size
+        // a loopback connection is always fast enough for one stream: make large reads take the parallel path,
+        // which these tests exercise (the one-stream path has tests of its own)
+        settings.put("s3.singleStreamReadMiBps", "1000000");
         settings.put("s3.retryBaseDelayMs", "5");
         return settings;
     }
