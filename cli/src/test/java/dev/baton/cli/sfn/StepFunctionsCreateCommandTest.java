@@ -15,10 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.baton.datastore.DatastoreConfig;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.FlowDatastore;
+import dev.baton.datastore.meta.RunRecord;
 import dev.baton.examples.ForeachFlow;
 import dev.baton.stepfunctions.StateMachineObjects;
 import dev.baton.testsupport.S3ProxyServer;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,6 +221,33 @@ class StepFunctionsCreateCommandTest {
         List<String> items = dataKeys("items/ForeachFlow/sfn-items/").stream()
                 .filter(k -> k.endsWith(StateMachineObjects.FOREACH_ITEMS_FILE)).toList();
         assertEquals(List.of(asked), items, "only the task that was asked wrote one");
+    }
+
+    @Test
+    void terminateMarksTheRunRecordInterruptedWhenGivenTheDatastore() throws Exception {
+        wm.stubFor(sfn("ListStateMachines").willReturn(sfnJson("{\"stateMachines\":[{\"name\":\"ForeachFlow\","
+                + "\"stateMachineArn\":\"" + MACHINE + "\",\"type\":\"STANDARD\",\"creationDate\":1.7E9}]}")));
+        wm.stubFor(sfn("StopExecution").willReturn(sfnJson("{\"stopDate\":1.7E9}")));
+        String root = "s3://" + bucket + "/terminated";
+        DatastoreConfig config = new DatastoreConfig("s3", root, s3.datastoreSettings());
+        Instant created = Instant.parse("2026-11-22T10:00:00Z");
+        try (FlowDatastore ds = Datastores.open(config, "ForeachFlow", getClass().getClassLoader())) {
+            ds.writeRun(new RunRecord("ForeachFlow", "sfn-1", "ann", List.of("production:t"), Map.of(), null,
+                    RunRecord.RunStatus.RUNNING, created, null, Map.of()));
+        }
+        StepFunctionsCommandTest.Result r = StepFunctionsCommandTest.baton(Map.of(), "--flow",
+                ForeachFlow.class.getName(), "--datastore", "s3", "--datastore-root", root, "--s3-endpoint-url",
+                s3.endpoint().toString(), "step-functions", "terminate", "sfn-1", "--region", "us-east-1",
+                "--aws-endpoint-url", wm.baseUrl());
+        assertEquals(0, r.code(), r.out() + r.err());
+        wm.verify(postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StopExecution")));
+        try (FlowDatastore ds = Datastores.open(config, "ForeachFlow", getClass().getClassLoader())) {
+            RunRecord after = ds.readRun("sfn-1").orElseThrow();
+            assertEquals(RunRecord.RunStatus.INTERRUPTED, after.status());
+            assertEquals(created, after.createdAt());
+            assertEquals(List.of("production:t"), after.tags());
+            assertTrue(after.finishedAt() != null && after.attributes().containsKey("terminatedBy"), after.toString());
+        }
     }
 
     @Test

@@ -2,6 +2,9 @@ package dev.baton.cli.internal.sfn;
 
 import dev.baton.cli.internal.GlobalOptions;
 import dev.baton.cli.internal.PackageCommand;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.FlowDatastore;
+import dev.baton.datastore.meta.RunRecord;
 import dev.baton.executor.ExitCodes;
 import dev.baton.executor.internal.ParameterBinder;
 import dev.baton.flow.ConfigurationException;
@@ -16,6 +19,7 @@ import dev.baton.stepfunctions.StepFunctionsCompiler;
 import dev.baton.stepfunctions.StepFunctionsDeployer;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -392,7 +396,9 @@ public final class StepFunctionsCommand implements Callable<Integer> {
     }
 
     /** {@code terminate RUN}. */
-    @Command(name = "terminate", description = "Stop a running run (Step Functions stops its Batch jobs).")
+    @Command(name = "terminate", description = {"Stop a running run (Step Functions stops its Batch jobs).",
+            "With the S3 datastore given (--datastore s3 --datastore-root ...), its run record is marked INTERRUPTED:"
+                    + " a stopped execution runs no state that could."})
     public static final class Terminate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -408,14 +414,41 @@ public final class StepFunctionsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            FlowGraph graph = FlowGraph.of(GlobalOptions.of(spec).flowClass());
+            GlobalOptions global = GlobalOptions.of(spec);
+            FlowGraph graph = FlowGraph.of(global.flowClass());
             String name = target.stateMachineName(graph, nameOption.name);
             try (StepFunctionsDeployer deployer = target.deployer()) {
                 deployer.terminate(name, run);
             }
-            spec.commandLine().getOut().println("Terminated run " + run);
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Terminated run " + run);
+            if (global.datastore().equals("s3")) {
+                markInterrupted(global, graph, out);
+            } else {
+                out.println("Its run record stays RUNNING for the client and 'baton show': pass --datastore s3"
+                        + " --datastore-root s3://... (or BATON_DATASTORE*) to mark it INTERRUPTED");
+            }
+            out.flush();
             return ExitCodes.OK;
+        }
+
+        /** Rewrites a RUNNING {@code _run.json} INTERRUPTED, keeping what start recorded. */
+        private void markInterrupted(GlobalOptions global, FlowGraph graph, PrintWriter out) {
+            try (FlowDatastore ds = Datastores.open(global.datastoreConfig(), graph.name(),
+                    graph.flowClass().getClassLoader())) {
+                Optional<RunRecord> record = ds.readRun(run);
+                if (record.isEmpty() || record.get().status() != RunRecord.RunStatus.RUNNING) {
+                    out.println("Run record of " + run + ": " + record.map(r -> r.status().toString())
+                            .orElse("none in " + ds.root()) + ", left as it is");
+                    return;
+                }
+                RunRecord r = record.get();
+                Map<String, String> attributes = new LinkedHashMap<>(r.attributes());
+                attributes.put("terminatedBy", target.user());
+                ds.writeRun(new RunRecord(r.flow(), r.runId(), r.user(), r.tags(), r.parameters(), r.originRunId(),
+                        RunRecord.RunStatus.INTERRUPTED, r.createdAt(), Instant.now(), attributes));
+                out.println("Marked its run record INTERRUPTED");
+            }
         }
     }
 
