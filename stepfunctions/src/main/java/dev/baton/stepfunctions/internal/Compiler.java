@@ -35,9 +35,11 @@ import java.util.TreeMap;
  *
  * <p>The state data is small and fixed in shape: {@code $.parameters} (run parameters, strings by field name),
  * {@code $.last} ({@code {step, taskId}} of the task that ran last in this scope: the parent of the next task),
- * {@code $.splitIndex} inside a Map iteration, {@code $.branches} after a Parallel (one {@code last} per branch) and
- * {@code $.switch} after reading a switch's choice. Map results are discarded (the join reads its inputs from the
- * foreach coordinator), so no payload grows with the fan-out.
+ * {@code $.splitIndex} inside a Map iteration (and {@code $.runId} inside a Distributed Map, whose children are
+ * executions with names of their own), {@code $.branches} after a Parallel (one {@code last} per branch),
+ * {@code $.switch} after reading a switch's choice, and on the failure path {@code $.error} (what was caught),
+ * {@code $.run} and {@code $.patch} (the run record being marked FAILED). Map results are discarded (the join reads
+ * its inputs from the foreach coordinator), so no payload grows with the fan-out.
  *
  * <p>Auxiliary states are named {@code <step>.<role>}; a dot never occurs in a step (Java method) name, so they
  * cannot clash with steps.
