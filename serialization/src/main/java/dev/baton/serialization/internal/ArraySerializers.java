@@ -42,8 +42,10 @@ final class ArraySerializers {
     private ArraySerializers() {}
 
     static void register(Kryo kryo) {
+        // one pair of block buffers for the four shuffled types of this Kryo (one decode or encode at a time)
+        Blocks blocks = new Blocks();
         kryo.register(byte[].class, new ByteArraySerializer(), FIRST_ID);
-        kryo.register(double[].class, new ShuffledArraySerializer<double[]>(8) {
+        kryo.register(double[].class, new ShuffledArraySerializer<double[]>(8, blocks) {
             @Override int length(double[] a) { return a.length; }
             @Override double[] allocate(int n) { return new double[n]; }
             @Override void writePlain(Output out, double[] a) { out.writeDoubles(a, 0, a.length); }
@@ -51,7 +53,7 @@ final class ArraySerializers {
             @Override void shuffle(double[] a, int from, int n, byte[] d) { shuffleDoubles(a, from, n, d); }
             @Override void unshuffle(byte[] s, double[] a, int from, int n) { unshuffleDoubles(s, a, from, n); }
         }, FIRST_ID + 1);
-        kryo.register(long[].class, new ShuffledArraySerializer<long[]>(8) {
+        kryo.register(long[].class, new ShuffledArraySerializer<long[]>(8, blocks) {
             @Override int length(long[] a) { return a.length; }
             @Override long[] allocate(int n) { return new long[n]; }
             @Override void writePlain(Output out, long[] a) { out.writeLongs(a, 0, a.length); }
@@ -59,7 +61,7 @@ final class ArraySerializers {
             @Override void shuffle(long[] a, int from, int n, byte[] d) { shuffleLongs(a, from, n, d); }
             @Override void unshuffle(byte[] s, long[] a, int from, int n) { unshuffleLongs(s, a, from, n); }
         }, FIRST_ID + 2);
-        kryo.register(float[].class, new ShuffledArraySerializer<float[]>(4) {
+        kryo.register(float[].class, new ShuffledArraySerializer<float[]>(4, blocks) {
             @Override int length(float[] a) { return a.length; }
             @Override float[] allocate(int n) { return new float[n]; }
             @Override void writePlain(Output out, float[] a) { out.writeFloats(a, 0, a.length); }
@@ -75,7 +77,7 @@ final class ArraySerializers {
                 }
             }
         }, FIRST_ID + 3);
-        kryo.register(int[].class, new ShuffledArraySerializer<int[]>(4) {
+        kryo.register(int[].class, new ShuffledArraySerializer<int[]>(4, blocks) {
             @Override int length(int[] a) { return a.length; }
             @Override int[] allocate(int n) { return new int[n]; }
             @Override void writePlain(Output out, int[] a) { out.writeInts(a, 0, a.length); }
@@ -398,22 +400,37 @@ final class ArraySerializers {
         }
     }
 
+    /**
+     * Two blocks' shuffled bytes, used in turn: while one block's hash runs on the helper thread, the next block is
+     * (de)compressed and (un)shuffled in the other, so hashing overlaps all the rest instead of only the
+     * (un)shuffle. Shared by the shuffled serializers of one pooled Kryo, so never by two threads; a hash left
+     * running is always on the block handed out last, and the next one handed out is the other.
+     */
+    static final class Blocks {
+        private final byte[][] blocks = new byte[2][];
+        private int turn;
+
+        byte[] next() {
+            turn ^= 1;
+            byte[] block = blocks[turn];
+            if (block == null) {
+                block = new byte[BLOCK_BYTES];
+                blocks[turn] = block;
+            }
+            return block;
+        }
+    }
+
     /** Byte-shuffled blocks for a numeric array type of {@code width} bytes per element. */
     abstract static class ShuffledArraySerializer<A> extends Serializer<A> {
         private final int width;
         private final int blockElements;
-        /**
-         * Two blocks' shuffled bytes, used in turn: while one block's hash runs on the helper thread, the next block
-         * is (de)compressed and (un)shuffled in the other, so hashing overlaps all the rest instead of only the
-         * (un)shuffle. One serializer per pooled Kryo, so never shared between threads.
-         */
-        private final byte[][] scratch = new byte[2][];
-        /** The scratch buffer to fill next: the other one may still be being hashed. */
-        private int turn;
+        private final Blocks blocks;
 
-        ShuffledArraySerializer(int width) {
+        ShuffledArraySerializer(int width, Blocks blocks) {
             this.width = width;
             this.blockElements = BLOCK_BYTES / width;
+            this.blocks = blocks;
             setAcceptsNull(true);
         }
 
@@ -429,16 +446,6 @@ final class ArraySerializers {
 
         abstract void unshuffle(byte[] src, A array, int from, int n);
 
-        private byte[] nextScratch() {
-            turn ^= 1;
-            byte[] block = scratch[turn];
-            if (block == null) {
-                block = new byte[BLOCK_BYTES];
-                scratch[turn] = block;
-            }
-            return block;
-        }
-
         @Override
         public void write(Kryo kryo, Output output, A array) {
             if (array == null) {
@@ -453,7 +460,7 @@ final class ArraySerializers {
             }
             for (int from = 0; from < length; from += blockElements) {
                 int n = Math.min(blockElements, length - from);
-                byte[] block = nextScratch();
+                byte[] block = blocks.next();
                 shuffle(array, from, n, block);
                 // The hash of this block goes on while the next one is shuffled into the other buffer.
                 writeDirect(output, block, 0, n * width, true);
@@ -473,7 +480,7 @@ final class ArraySerializers {
             A array = allocate(length);
             for (int from = 0; from < length; from += blockElements) {
                 int n = Math.min(blockElements, length - from);
-                byte[] block = nextScratch();
+                byte[] block = blocks.next();
                 // The hash of this block runs on the helper thread while we unshuffle it and decompress the next.
                 readDirect(input, block, 0, n * width, true);
                 unshuffle(block, array, from, n);
