@@ -4,6 +4,7 @@ import dev.baton.cli.internal.EnvironmentDefaults;
 import dev.baton.cli.internal.Failures;
 import dev.baton.cli.internal.GlobalOptions;
 import dev.baton.cli.internal.GraphCommand;
+import dev.baton.cli.internal.StartupWarmup;
 import dev.baton.executor.ExitCodes;
 import dev.baton.flow.FlowSpec;
 import java.io.PrintStream;
@@ -76,6 +77,8 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // a task's process: one-time set-up on a spare core while this thread parses and loads the flow
+        StartupWarmup.begin(args, System.getenv());
         System.exit(run(args));
     }
 
@@ -153,6 +156,7 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler(failures);
         cl.setExecutionExceptionHandler(failures);
         cl.setExecutionStrategy(parseResult -> {
+            StartupWarmup.awaitLogging(); // -v/--quiet need logback bound, not SLF4J's stand-in loggers
             applyLogLevels(main.global);
             return new RunLast().execute(parseResult);
         });

@@ -3,11 +3,17 @@ package dev.baton.datastore;
 import dev.baton.datastore.internal.DefaultContentStore;
 import dev.baton.datastore.internal.DefaultFlowDatastore;
 import dev.baton.datastore.internal.LocalObjectStore;
+import dev.baton.datastore.internal.MetadataJson;
 import dev.baton.datastore.spi.ObjectStore;
 import dev.baton.datastore.spi.ObjectStoreProvider;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.serialization.ArtifactCodec;
+import dev.baton.serialization.EncodedBlob;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -38,9 +44,26 @@ public final class Datastores {
      * @throws ConfigurationException for an unknown kind (naming the known ones), a bad setting or an unusable root
      */
     public static FlowDatastore open(DatastoreConfig config, String flowName, ClassLoader flowClassLoader) {
-        if (flowName == null || flowName.isEmpty() || flowName.contains("/") || flowName.startsWith(".")) {
-            throw new ConfigurationException("invalid flow name '" + flowName + "' for the datastore");
+        validateFlowName(flowName);
+        ObjectStore store = openObjectStore(config);
+        try {
+            return open(config, store, flowName, flowClassLoader);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
+    }
+
+    /**
+     * Opens the datastore of {@code flowName} over {@code store}, which the caller opened from the same
+     * {@code config} with {@link #openObjectStore} (e.g. on another thread while the flow class loaded). The
+     * datastore owns the store from here on and closes it; the caller closes it only when this method throws.
+     *
+     * @throws ConfigurationException for an invalid flow name or a bad setting
+     */
+    public static FlowDatastore open(DatastoreConfig config, ObjectStore store, String flowName,
+            ClassLoader flowClassLoader) {
+        validateFlowName(flowName);
         ArtifactCodec.Builder codec = ArtifactCodec.builder().classLoader(flowClassLoader);
         String level = config.settings().get(COMPRESSION_LEVEL);
         if (level != null) {
@@ -48,14 +71,24 @@ public final class Datastores {
         }
         String threads = config.settings().get(PARALLELISM);
         int parallelism = threads == null ? DefaultContentStore.defaultParallelism() : intSetting(PARALLELISM, threads, 1);
-        ObjectStore store = openObjectStore(config);
-        try {
-            return new DefaultFlowDatastore(store, flowName,
-                    new DefaultContentStore(store, flowName, codec.build(), parallelism));
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
+        return new DefaultFlowDatastore(store, flowName,
+                new DefaultContentStore(store, flowName, codec.build(), parallelism));
+    }
+
+    /**
+     * Does the one-time set-up of the metadata JSON mapper and the artifact codec (class loading and
+     * initialisation, serializer lookup, the zstd native library) on the calling thread, so that a short-lived
+     * process (a task) can overlap it with its other start-up work on a spare core instead of paying it at its
+     * first read or write. Optional and idempotent; touches no storage. A caller on a spare thread may ignore its
+     * failures: the same set-up runs again, and reports, where it is needed.
+     */
+    public static void warmUp() {
+        MetadataJson.warmUp();
+        // a throw-away codec: what is shared (classes, static state, the native library) stays initialised
+        ArtifactCodec codec = ArtifactCodec.builder().classLoader(Datastores.class.getClassLoader()).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EncodedBlob blob = codec.encode("warm-up", new ArrayList<>(List.of("warm-up", 1, 2.0)), out);
+        codec.decode("warm-up", blob.key(), new ByteArrayInputStream(out.toByteArray()));
     }
 
     /**
@@ -83,6 +116,12 @@ public final class Datastores {
         }
         throw new ConfigurationException("unknown datastore kind '" + kind + "': use one of " + String.join(", ", known)
                 + " (--datastore or BATON_DATASTORE)");
+    }
+
+    private static void validateFlowName(String flowName) {
+        if (flowName == null || flowName.isEmpty() || flowName.contains("/") || flowName.startsWith(".")) {
+            throw new ConfigurationException("invalid flow name '" + flowName + "' for the datastore");
+        }
     }
 
     private static int intSetting(String name, String value, int min) {

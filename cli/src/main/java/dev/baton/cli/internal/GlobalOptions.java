@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -140,7 +141,18 @@ public final class GlobalOptions {
      *
      * @throws ConfigurationException when no flow is named, it cannot be found, or it is not a FlowSpec
      */
-    public synchronized Class<? extends FlowSpec> flowClass() {
+    public Class<? extends FlowSpec> flowClass() {
+        return flowClass(null);
+    }
+
+    /**
+     * As {@link #flowClass()}, fetching a code package that this host has not cached yet through {@code store}
+     * (the datastore's object store, which the caller has open already and keeps open) instead of opening and
+     * closing a store of its own: a task then builds one S3 client, not two.
+     *
+     * @param store the object store of {@link #datastoreConfig()}, or {@code null} to open one when needed
+     */
+    public synchronized Class<? extends FlowSpec> flowClass(Supplier<ObjectStore> store) {
         if (resolved != null) {
             return resolved;
         }
@@ -158,7 +170,7 @@ public final class GlobalOptions {
         }
         // the enhancing loader (executor's internal.enhance) rewrites artifact field access so fields load lazily;
         // it reports a missing or non-flow class as a ConfigurationException naming --flow and --classpath
-        List<Path> entries = new ArrayList<>(codePackageEntries());
+        List<Path> entries = new ArrayList<>(codePackageEntries(store));
         if (classpath != null && !classpath.isBlank()) {
             entries.addAll(classpathPaths(classpath));
         }
@@ -169,7 +181,7 @@ public final class GlobalOptions {
      * The class path entries of {@code --code-package}, fetched into the cache (downloaded and verified once per
      * host), or none. They go in front of {@code --classpath}.
      */
-    private List<Path> codePackageEntries() {
+    private List<Path> codePackageEntries(Supplier<ObjectStore> shared) {
         if (codePackage == null || codePackage.isBlank()) {
             return List.of();
         }
@@ -179,8 +191,12 @@ public final class GlobalOptions {
             return cached.get(); // no S3 client for a package this host has unpacked and verified before
         }
         // the flow's datastore folder is named by the class's simple name: known before the class can load
+        String flowName = CodePackages.flowNameOf(flow);
+        if (shared != null) {
+            return CodePackages.fetch(shared.get(), flowName, codePackage.trim(), cache);
+        }
         try (ObjectStore store = Datastores.openObjectStore(datastoreConfig())) {
-            return CodePackages.fetch(store, CodePackages.flowNameOf(flow), codePackage.trim(), cache);
+            return CodePackages.fetch(store, flowName, codePackage.trim(), cache);
         }
     }
 

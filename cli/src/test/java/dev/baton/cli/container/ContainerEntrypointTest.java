@@ -254,6 +254,34 @@ class ContainerEntrypointTest {
     }
 
     @Test
+    void aMissingBucketStopsTheTaskWithAConfigurationErrorThoughTheStoreOpensInTheBackground() {
+        // the S3 store opens on another thread while the flow loads (FlowSession): its errors still come out as is
+        Result r = baton(Map.of("BATON_DATASTORE_ROOT", "s3://baton-no-such-bucket/baton",
+                "BATON_CLASSPATH", classes + java.io.File.pathSeparator + libJar),
+                "step", "start", "--run-id", "r-nb", "--task-id", "t1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("bucket 'baton-no-such-bucket'") && r.err().contains("does not exist"), r.err());
+    }
+
+    @Test
+    void aFlowErrorIsReportedBeforeADatastoreErrorAsBefore() {
+        Result r = baton(Map.of("BATON_FLOW", "com.acme.Missing", "BATON_DATASTORE_ROOT",
+                "s3://baton-no-such-bucket/baton"), "step", "start", "--run-id", "r-nf", "--task-id", "t1");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("com.acme.Missing"), r.err());
+        assertFalse(r.err().contains("baton-no-such-bucket"), r.err());
+    }
+
+    @Test
+    void verboseLoggingStillAppliesWhileLoggingIsBoundOnTheWarmUpThread() throws Exception {
+        // Main.main binds logging on a spare thread; -vv must still reach logback, not SLF4J's stand-in loggers
+        Result r = entrypoint(batchJobEnv("job-v", 1, tmp.resolve("cache-v")), "-vv", "step", "start", "--run-id",
+                "r-v", "--task-id", "job-v");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.err().lines().anyMatch(l -> l.contains(" DEBUG [")), r.err());
+    }
+
+    @Test
     void aMissingJarIsAConfigurationError() throws Exception {
         Result r = entrypoint(Map.of("BATON_JAR", tmp.resolve("nope.jar").toString()), "step", "start");
         assertEquals(2, r.code());

@@ -7,14 +7,21 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.datastore.CorruptMetadataException;
+import dev.baton.datastore.meta.AttemptRecord;
+import dev.baton.datastore.meta.DoneRecord;
+import dev.baton.datastore.meta.RunRecord;
+import dev.baton.datastore.meta.TaskData;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON form of the metadata records: pretty-printed (people read these files while debugging a run),
  * {@code Instant}s as ISO-8601 strings, unknown properties and unknown enum constants ignored on read so that an
  * older reader understands a newer writer's files.
  */
-final class MetadataJson {
+public final class MetadataJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -26,6 +33,19 @@ final class MetadataJson {
             .build();
 
     private MetadataJson() {}
+
+    /**
+     * Looks up (and caches in the mapper) the serializers and deserializers of the metadata records, and runs the
+     * parser and generator once: the one-time cost of a process's first metadata read and write, paid here on
+     * whichever thread calls this (see {@code Datastores.warmUp}).
+     */
+    public static void warmUp() {
+        for (Class<?> type : List.of(RunRecord.class, AttemptRecord.class, TaskData.class, DoneRecord.class)) {
+            MAPPER.readerFor(type); // an ObjectReader/ObjectWriter fetches its root (de)serializer eagerly into
+            MAPPER.writerFor(type); // the mapper's caches, which readValue and writeValueAsBytes then find
+        }
+        read(write(Map.of("at", Instant.EPOCH)), Map.class, "warm-up");
+    }
 
     static byte[] write(Object record) {
         try {

@@ -46,6 +46,35 @@ class DatastoresTest {
     }
 
     @Test
+    void aDatastoreOverAnOpenStoreUsesItAndClosesItWithItself() {
+        DatastoreConfig config = new DatastoreConfig("local", root.toString(), Map.of());
+        boolean[] closed = {false};
+        LocalObjectStore local = new LocalObjectStore(root);
+        // the real store, seen through a proxy that notes when it is closed
+        ObjectStore store = (ObjectStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        closed[0] = true;
+                    }
+                    try {
+                        return method.invoke(local, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Datastores.warmUp(); // on any thread, before or while a datastore opens: no effect on what it stores
+        ArtifactRef ref;
+        try (FlowDatastore ds = Datastores.open(config, store, "F", getClass().getClassLoader())) {
+            ref = ds.blobs().put("x", "over an open store");
+            assertEquals("over an open store", ds.blobs().get("artifact 'x'", ref.key()));
+        }
+        assertTrue(closed[0]);
+        assertTrue(Files.isRegularFile(root.resolve("F/data/" + ref.key().substring(0, 2) + "/" + ref.key())));
+        assertThrows(ConfigurationException.class,
+                () -> Datastores.open(config, new LocalObjectStore(root), "../F", getClass().getClassLoader()));
+    }
+
+    @Test
     void unknownKindListsTheKnownOnes() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> Datastores.open(
                 new DatastoreConfig("ftp", root.toString(), Map.of()), "F", getClass().getClassLoader()));

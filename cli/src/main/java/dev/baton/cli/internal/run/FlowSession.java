@@ -31,9 +31,16 @@ final class FlowSession implements AutoCloseable {
 
     FlowSession(GlobalOptions global) {
         this.global = global;
-        this.flowClass = global.flowClass(); // loaded through the enhancing loader: artifact fields load lazily
-        this.graph = FlowGraph.of(flowClass); // InvalidFlowException: exit 4 before anything runs
-        this.datastore = Datastores.open(global.datastoreConfig(), graph.name(), flowClass.getClassLoader());
+        // an S3 store opens on another thread meanwhile (see DatastoreOpening); a cold code package comes through it
+        DatastoreOpening store = DatastoreOpening.start(global);
+        try {
+            this.flowClass = global.flowClass(store); // through the enhancing loader: artifact fields load lazily
+            this.graph = FlowGraph.of(flowClass); // InvalidFlowException: exit 4 before anything runs
+            this.datastore = Datastores.open(store.config(), store.get(), graph.name(), flowClass.getClassLoader());
+        } catch (RuntimeException | Error e) {
+            store.abandon();
+            throw e;
+        }
         ForeachCoordinator c;
         try {
             c = openCoordinator(global);

@@ -1,0 +1,133 @@
+package dev.baton.cli.internal;
+
+import dev.baton.datastore.Datastores;
+import java.security.KeyStore;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One-time set-up that a {@code baton step} process (a task: in a container, or a process-isolated child of a
+ * local run) does on a spare core while its main thread builds the command line and loads the flow.
+ *
+ * <p>Why: a task's process lives for about a second, and most of its CPU before the user's step runs is one-time
+ * initialisation on a single thread, while a default Batch job has 2 vCPUs. Each piece here is work the task does
+ * anyway, later, on its main thread; done first on this thread, the main thread finds it done (classes loaded and
+ * initialised, caches filled) or waits less for it:
+ * <ol>
+ *   <li>logging: SLF4J binds logback, which runs {@link LogbackConfigurator};</li>
+ *   <li>with an S3 datastore, the JDK's TLS set-up: the trust anchors parsed from the {@code cacerts} store (the
+ *       JDK caches them while a trust manager holds them, so this class keeps one) and the TLS context classes,
+ *       which the SDK's HTTP client otherwise builds on the thread that opens the store;</li>
+ *   <li>the datastore's metadata JSON mapper and the artifact codec ({@link Datastores#warmUp()}).</li>
+ * </ol>
+ *
+ * <p>Nothing here changes behaviour: a failure is ignored (the same work runs again, and reports, where it is
+ * needed). {@code BATON_STARTUP_WARMUP=false} turns it off, and the datastore's background opening with it (to
+ * measure them, or to rule them out).
+ */
+public final class StartupWarmup {
+    /** Environment variable: {@code false} turns the warm-up off. */
+    public static final String ENV_SWITCH = "BATON_STARTUP_WARMUP";
+
+    private static final CountDownLatch LOGGING = new CountDownLatch(1);
+    private static volatile boolean started;
+    /** Holds the trust anchors that the JDK caches only while something references them. */
+    @SuppressWarnings("unused")
+    private static volatile TrustManager[] trustManagers;
+
+    private StartupWarmup() {}
+
+    /**
+     * Starts the warm-up on a daemon thread when {@code args} run a task ({@code step}); otherwise does nothing.
+     * Called once, first thing, by the process's {@code main}.
+     */
+    public static void begin(String[] args, Map<String, String> env) {
+        if (!enabled(env) || !runsTask(args)) {
+            return;
+        }
+        boolean tls = s3Datastore(args, env);
+        started = true;
+        Thread thread = new Thread(() -> warmUp(tls), "baton-warm-up");
+        thread.setDaemon(true); // never keeps the process alive, never delays its exit
+        thread.start();
+    }
+
+    /**
+     * Whether start-up work may overlap on other threads: this warm-up, and opening the datastore while the flow
+     * loads; {@code BATON_STARTUP_WARMUP=false} turns both off.
+     */
+    public static boolean enabled(Map<String, String> env) {
+        return !"false".equalsIgnoreCase(env.getOrDefault(ENV_SWITCH, "").trim());
+    }
+
+    /**
+     * Waits until the warm-up has bound SLF4J to logback, when it runs. Called before the command line applies
+     * {@code -v}/{@code --quiet}: while another thread is still binding, SLF4J hands out stand-in loggers, whose
+     * level cannot be set.
+     */
+    public static void awaitLogging() {
+        if (!started) {
+            return;
+        }
+        try {
+            LOGGING.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Whether {@code args} name the {@code step} command. A plain scan: a value that happens to read "step" only
+     * costs an unneeded warm-up on a spare thread.
+     */
+    static boolean runsTask(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("step")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the datastore is S3, from {@code --datastore} (either form), else {@code BATON_DATASTORE}. */
+    static boolean s3Datastore(String[] args, Map<String, String> env) {
+        String kind = env.getOrDefault("BATON_DATASTORE", "");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--datastore") && i + 1 < args.length) {
+                kind = args[i + 1];
+            } else if (args[i].startsWith("--datastore=")) {
+                kind = args[i].substring("--datastore=".length());
+            }
+        }
+        return kind.trim().equalsIgnoreCase("s3");
+    }
+
+    private static void warmUp(boolean tls) {
+        try {
+            LoggerFactory.getILoggerFactory();
+        } catch (Throwable ignored) {
+            // the main thread binds logging itself, and reports what goes wrong
+        } finally {
+            LOGGING.countDown();
+        }
+        if (tls) {
+            try {
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init((KeyStore) null);
+                trustManagers = factory.getTrustManagers();
+                SSLContext.getInstance("TLS").init(null, trustManagers, null);
+            } catch (Throwable ignored) {
+                // the HTTP client sets TLS up itself when it is built
+            }
+        }
+        try {
+            Datastores.warmUp();
+        } catch (Throwable ignored) {
+            // the datastore does the same set-up at its first read or write
+        }
+    }
+}
