@@ -22,7 +22,8 @@ import javax.tools.ToolProvider;
  * named by {@code BATON_CODE_PACKAGE}, and an S3 datastore (S3Proxy in this JVM on loopback).
  *
  * <p>Prints, as the median of N runs (and the best), for the JVM without and with the AppCDS archive the image
- * ships (built the same way: see container/Dockerfile): (a) process start to the user's step method running (the step prints {@code Instant.now()}; the clock
+ * ships (built the same way, by {@code dev.baton.cli.internal.cds.CdsTraining}), and with the archive but without
+ * the start-up overlap ({@code appcds-serial}: {@code BATON_STARTUP_WARMUP=false}, warm cache only): (a) process start to the user's step method running (the step prints {@code Instant.now()}; the clock
  * is the same on both sides); (b) the whole task, start to exit, for {@code start} (no inputs) and for a step
  * that loads a parent artifact and persists one, with the package already unpacked on the host (warm) and
  * downloaded, verified and unpacked first (cold); (c) the CPU seconds of the task process (bash {@code times}).
@@ -83,40 +84,25 @@ public final class ContainerTaskStartup {
             String key = run(List.of("java", "-jar", jar.toString(), "--quiet", "package"), packaging, work).out.trim();
             env.put("BATON_CODE_PACKAGE", key);
 
-            // the AppCDS archive, built as the Dockerfile builds it: class lists of a local HelloFlow run and of a
-            // task against an S3 endpoint that refuses connections, merged into one static archive
+            // the AppCDS archive, built as the Dockerfile builds it: the jar's own training (CdsTraining), whose tasks
+            // run against an S3 endpoint of its own
             Path jsa = work.resolve("baton.jsa");
-            List<String> flags = List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-            List<String> hello = new ArrayList<>(flags);
-            hello.addAll(List.of("-XX:DumpLoadedClassList=" + work.resolve("run.lst"), "-jar", jar.toString(),
-                    "--quiet", "--datastore-root", work.resolve("train").toString(), "--flow",
-                    "dev.baton.examples.HelloFlow", "run", "--max-workers", "1"));
-            run(hello, Map.of(), work);
-            List<String> refused = new ArrayList<>(flags);
-            refused.addAll(List.of("-XX:DumpLoadedClassList=" + work.resolve("s3.lst"), "-jar", jar.toString(),
-                    "--quiet", "--datastore", "s3", "--datastore-root", "s3://baton-cds-training/t",
-                    "--s3-endpoint-url", "http://127.0.0.1:9", "--flow", "dev.baton.examples.HelloFlow", "step",
-                    "start", "--run-id", "1", "--task-id", "1"));
-            runAllowingFailure(refused, Map.of("AWS_ACCESS_KEY_ID", "training", "AWS_SECRET_ACCESS_KEY", "training",
-                    "AWS_REGION", "us-east-1", "AWS_MAX_ATTEMPTS", "1"), work);
-            java.util.TreeSet<String> classList = new java.util.TreeSet<>(Files.readAllLines(work.resolve("run.lst")));
-            classList.addAll(Files.readAllLines(work.resolve("s3.lst")));
-            Files.write(work.resolve("classes.lst"), classList);
-            List<String> dump = new ArrayList<>(flags);
-            dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + work.resolve("classes.lst"),
-                    "-XX:SharedArchiveFile=" + jsa, "-cp", jar.toString()));
-            run(dump, Map.of(), work);
+            run(List.of("java", "-cp", jar.toString(), "dev.baton.cli.internal.cds.CdsTraining", jsa.toString()),
+                    Map.of(), work);
 
             System.out.printf(Locale.ROOT, "container-mode task overhead, %d runs each (median / best), S3Proxy on"
                     + " loopback, %d cores%n", runs, Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "%-12s %-5s %-6s %22s %22s %18s%n", "cds", "step", "cache",
+            System.out.printf(Locale.ROOT, "%-14s %-5s %-6s %22s %22s %18s%n", "cds", "step", "cache",
                     "start->step ms", "task wall ms", "task cpu s");
             int n = 0;
-            record Variant(String name, Path archive, boolean cold) {}
-            List<Variant> variants = List.of(new Variant("default", work.resolve("none.jsa"), false),
-                    new Variant("default", work.resolve("none.jsa"), true),
-                    new Variant("appcds", jsa, false),
-                    new Variant("appcds", jsa, true));
+            // "serial": BATON_STARTUP_WARMUP=false, the start-up work on the main thread only (no background opening
+            // of the store, no warm-up thread): what the overlap saves on 2 idle cores
+            record Variant(String name, Path archive, boolean cold, boolean overlap) {}
+            List<Variant> variants = List.of(new Variant("default", work.resolve("none.jsa"), false, true),
+                    new Variant("default", work.resolve("none.jsa"), true, true),
+                    new Variant("appcds", jsa, false, true),
+                    new Variant("appcds-serial", jsa, false, false),
+                    new Variant("appcds", jsa, true, true));
             for (Variant v : variants) {
                 List<Sample> starts = new ArrayList<>();
                 List<Sample> ends = new ArrayList<>();
@@ -124,6 +110,9 @@ public final class ContainerTaskStartup {
                 for (int i = 0; i < runs + 1; i++) {
                     Map<String, String> e = new HashMap<>(env);
                     e.put("BATON_CDS_ARCHIVE", v.archive().toString());
+                    if (!v.overlap()) {
+                        e.put("BATON_STARTUP_WARMUP", "false");
+                    }
                     e.put("BATON_CODE_PACKAGE_CACHE", v.cold() ? work.resolve("cache-" + (n++)).toString()
                             : warmCache.toString());
                     String runId = "b" + (n++);
@@ -147,7 +136,7 @@ public final class ContainerTaskStartup {
     }
 
     private static void print(String cds, String step, boolean cold, List<Sample> samples) {
-        System.out.printf(Locale.ROOT, "%-12s %-5s %-6s %22s %22s %18s%n", cds, step,
+        System.out.printf(Locale.ROOT, "%-14s %-5s %-6s %22s %22s %18s%n", cds, step,
                 cold ? "cold" : "warm",
                 stat(samples.stream().mapToDouble(Sample::startToStepMs).toArray(), "%.0f"),
                 stat(samples.stream().mapToDouble(Sample::wallMs).toArray(), "%.0f"),
@@ -190,14 +179,6 @@ public final class ContainerTaskStartup {
     }
 
     record Out(String out, String err) {}
-
-    private static void runAllowingFailure(List<String> cmd, Map<String, String> env, Path work)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-        pb.environment().putAll(env);
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.start().waitFor();
-    }
 
     private static Out run(List<String> cmd, Map<String, String> env, Path work)
             throws IOException, InterruptedException {

@@ -1,0 +1,229 @@
+package dev.baton.cli.internal.cds;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/**
+ * Builds the AppCDS archive of the {@code baton} jar that the container image ships (container/Dockerfile) and the
+ * start-up benchmark uses: a static archive of the classes that the image's tasks load, recorded from training
+ * runs that go through the same code paths as real tasks.
+ *
+ * <p>Training runs, each a JVM with the task JVM's flags and {@code -XX:DumpLoadedClassList}: a local run of the
+ * bundled {@code HelloFlow} (the runtime, the enhancer, the codec, the local datastore); {@code baton package}; and
+ * the flow's three steps as container tasks ({@code baton step}) against an S3 endpoint on loopback
+ * ({@link TrainingS3}), the first with a code package that is not cached yet (download, verification, unpacking),
+ * the others with it cached and with inputs to load. So the archive holds the S3 client's whole request and
+ * response pipeline, which a build without S3 could not record otherwise. The class lists are merged and dumped
+ * with {@code -Xshare:dump}; the archive is written to a temporary file and renamed into place, because a JVM that
+ * maps a half-written archive crashes.
+ *
+ * <p>Usage: {@code java -cp baton.jar dev.baton.cli.internal.cds.CdsTraining ARCHIVE [JVM_OPTION...]} with the
+ * java binary and jar of the image; the JVM options default to those of container/entrypoint.sh that must match at
+ * dump and run time ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}). Exit codes: 0 written, 1 a training run
+ * failed (its output is printed), 2 usage.
+ */
+public final class CdsTraining {
+    /** The task JVM's options that the archive must be dumped with. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final String FLOW = "dev.baton.examples.HelloFlow";
+
+    private CdsTraining() {}
+
+    /** See the class description. */
+    public static void main(String[] args) {
+        if (args.length < 1 || args[0].startsWith("-")) {
+            System.err.println("usage: java -cp baton.jar " + CdsTraining.class.getName() + " ARCHIVE [JVM_OPTION...]");
+            System.exit(2);
+        }
+        List<String> options = args.length > 1 ? List.of(args).subList(1, args.length) : DEFAULT_JVM_OPTIONS;
+        try {
+            int classes = train(Path.of(args[0]), options, System.getProperty("java.class.path"), System.err).size();
+            System.err.println("baton: AppCDS archive " + args[0] + " written (" + classes + " classes)");
+            System.exit(0);
+        } catch (TrainingException e) {
+            System.err.println("baton: AppCDS training failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Runs the training and writes the archive.
+     *
+     * @param classPath the class path the tasks run with: the jar (run with {@code -jar}), or a class path
+     * @return the merged class list that the archive was dumped from (class names, {@code @lambda-proxy} lines)
+     * @throws TrainingException when a training run or the dump fails, with its output
+     */
+    public static SortedSet<String> train(Path archive, List<String> jvmOptions, String classPath, PrintStream log) {
+        classPath = absolute(classPath); // the runs work in a directory of their own
+        Path work;
+        try {
+            work = Files.createTempDirectory("baton-cds-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (TrainingS3 s3 = TrainingS3.start()) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Runner runner = new Runner(java, jvmOptions, classPath, work);
+            Map<String, String> local = Map.of("BATON_FLOW", FLOW);
+            runner.run("run", local, "--quiet", "--datastore", "local", "--datastore-root",
+                    work.resolve("local").toString(), "run", "--max-workers", "1");
+
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
+                    "BATON_FLOW", FLOW,
+                    "BATON_DATASTORE", "s3",
+                    "BATON_DATASTORE_ROOT", "s3://baton-training/baton",
+                    "BATON_S3_ENDPOINT_URL", s3.endpoint().toString(),
+                    "AWS_ACCESS_KEY_ID", "training",
+                    "AWS_SECRET_ACCESS_KEY", "training",
+                    "AWS_REGION", "us-east-1",
+                    "BATON_CODE_PACKAGE_CACHE", work.resolve("code-cache").toString()));
+            Path packaged = Files.createDirectories(work.resolve("package"));
+            Files.writeString(packaged.resolve("training.txt"), "AppCDS training package\n");
+            String key = runner.run("package", env, "--quiet", "--classpath", packaged.toString(), "package").strip();
+            env.put("BATON_CODE_PACKAGE", key);
+            env.put("AWS_BATCH_JOB_ATTEMPT", "1");
+            runner.run("start", env, "step", "start", "--run-id", "1", "--task-id", "s");
+            runner.run("hello", env, "step", "hello", "--run-id", "1", "--task-id", "h", "--input-paths", "1/start/s");
+            runner.run("end", env, "step", "end", "--run-id", "1", "--task-id", "e", "--input-paths", "1/hello/h");
+
+            TreeSet<String> classes = new TreeSet<>();
+            for (Path list : runner.lists) {
+                for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank() && !line.startsWith("#")) {
+                        classes.add(line);
+                    }
+                }
+            }
+            Path merged = work.resolve("classes.lst");
+            Files.write(merged, classes, StandardCharsets.UTF_8);
+            Path absolute = archive.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+            List<String> dump = new ArrayList<>(List.of(java));
+            dump.addAll(jvmOptions);
+            dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + merged,
+                    "-XX:SharedArchiveFile=" + temporary, "-cp", classPath));
+            runner.exec("dump", dump, Map.of());
+            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            log.println("baton: AppCDS training: " + runner.lists.size() + " runs, " + s3.objectCount()
+                    + " objects written to the training S3 endpoint");
+            return classes;
+        } catch (IOException e) {
+            throw new TrainingException("I/O error: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted", e);
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** Runs the training JVMs: each records its loaded classes in a list of its own. */
+    private static final class Runner {
+        final String java;
+        final List<String> options;
+        final String classPath;
+        final Path work;
+        final List<Path> lists = new ArrayList<>();
+
+        Runner(String java, List<String> options, String classPath, Path work) {
+            this.java = java;
+            this.options = options;
+            this.classPath = classPath;
+            this.work = work;
+        }
+
+        /** Runs {@code baton ARGS} and returns its standard output. */
+        String run(String name, Map<String, String> env, String... args) throws IOException, InterruptedException {
+            Path list = work.resolve(name + ".lst");
+            List<String> cmd = new ArrayList<>(List.of(java));
+            cmd.addAll(options);
+            cmd.add("-XX:DumpLoadedClassList=" + list);
+            // as the entrypoint runs it: -jar for the image's fat jar, else the class path and main class
+            if (fatJar(classPath)) {
+                cmd.addAll(List.of("-jar", classPath));
+            } else {
+                cmd.addAll(List.of("-cp", classPath, "dev.baton.cli.Main"));
+            }
+            cmd.addAll(List.of(args));
+            String out = exec(name, cmd, env);
+            lists.add(list);
+            return out;
+        }
+
+        String exec(String name, List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+            // only the training's settings: a developer's or build machine's BATON_*/AWS_* must not leak in
+            pb.environment().keySet().removeIf(k -> k.startsWith("BATON_") || k.startsWith("AWS_"));
+            pb.environment().putAll(env);
+            Path out = work.resolve(name + ".out");
+            Path err = work.resolve(name + ".err");
+            int code = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start().waitFor();
+            String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            if (code != 0) {
+                throw new TrainingException("training run '" + name + "' (" + String.join(" ", cmd) + ") exited "
+                        + code + ":\n" + stdout + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return stdout;
+        }
+    }
+
+    /** Whether {@code classPath} is one jar whose main class is baton's (the fat jar), not a class path. */
+    static boolean fatJar(String classPath) {
+        if (!classPath.endsWith(".jar") || classPath.contains(File.pathSeparator)) {
+            return false;
+        }
+        try (JarFile jar = new JarFile(classPath)) {
+            Manifest manifest = jar.getManifest();
+            return manifest != null
+                    && "dev.baton.cli.Main".equals(manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String absolute(String classPath) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    /** A training run or the archive dump failed; the message carries its output. */
+    public static final class TrainingException extends dev.baton.flow.BatonException {
+        TrainingException(String message) {
+            super(message);
+        }
+
+        TrainingException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
