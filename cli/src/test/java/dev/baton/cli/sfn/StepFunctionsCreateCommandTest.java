@@ -76,16 +76,7 @@ class StepFunctionsCreateCommandTest {
 
     @Test
     void createDeploysWithTheGivenSettingsAndPrintsTheNamespace() throws Exception {
-        wm.stubFor(sfn("ListStateMachines").willReturn(sfnJson("{\"stateMachines\":[]}")));
-        wm.stubFor(post("/v1/registerjobdefinition").willReturn(okJson("{\"jobDefinitionName\":\"ForeachFlow\","
-                + "\"jobDefinitionArn\":\"arn:aws:batch:us-east-1:123456789012:job-definition/ForeachFlow:1\","
-                + "\"revision\":1}")));
-        wm.stubFor(sfn("CreateStateMachine").willReturn(sfnJson("{\"stateMachineArn\":\"" + MACHINE
-                + "\",\"creationDate\":1.7E9}")));
-        // no @Schedule: any old schedule of that name is deleted (here there is none: 404)
-        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo("/schedules/ForeachFlow"))
-                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
-                        .withBody("{\"Message\":\"not found\"}")));
+        stubFirstDeployment();
 
         StepFunctionsCommandTest.Result r = StepFunctionsCommandTest.baton(Map.of(), "--flow",
                 ForeachFlow.class.getName(), "--datastore", "s3", "--datastore-root", "s3://bkt/flows",
@@ -113,6 +104,7 @@ class StepFunctionsCreateCommandTest {
         assertEquals("q1", definition.get("States").get("start").get("Parameters").get("JobQueue").asText());
     }
 
+    /** No machine yet: list, register, create; no @Schedule, so any old schedule is deleted (here none: 404). */
     private void stubFirstDeployment() {
         wm.stubFor(sfn("ListStateMachines").willReturn(sfnJson("{\"stateMachines\":[]}")));
         wm.stubFor(post("/v1/registerjobdefinition").willReturn(okJson("{\"jobDefinitionName\":\"ForeachFlow\","

@@ -30,7 +30,8 @@ public final class ForeachItemsObjects {
      * Writes the items object when {@code result} is a successful foreach split; any other task is left alone.
      *
      * @param config the datastore, opened again only when {@code binding}'s is not the default implementation
-     * @return the exit code to end with: the task's own, or {@link ExitCodes#TRANSIENT} when the write failed
+     * @return the exit code to end with: the task's own; else, when the write failed, {@link ExitCodes#USAGE} for a
+     *     configuration error (e.g. access denied) and {@link ExitCodes#TRANSIENT} (retried by Batch) for the rest
      */
     public static int writeIfSplit(FlowBinding binding, DatastoreConfig config, TaskResult result, PrintWriter err) {
         if (result.exitCode() != ExitCodes.OK || result.done().isEmpty()
