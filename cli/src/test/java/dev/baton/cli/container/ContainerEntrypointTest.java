@@ -282,6 +282,17 @@ class ContainerEntrypointTest {
     }
 
     @Test
+    void aStepThatNeverUsesTheForeachCoordinatorDoesNotOpenIt() throws Exception {
+        // every Step Functions task runs with the DynamoDB coordinator; a linear step must not pay for (or fail on)
+        // its client: an endpoint that no client can be built for shows whether one was
+        Map<String, String> env = batchJobEnv("job-c", 1, tmp.resolve("cache-c"));
+        env.put("BATON_FOREACH_COORDINATOR", "dynamodb");
+        env.put("BATON_DYNAMODB_ENDPOINT_URL", "http://not a url");
+        Result r = entrypoint(env, "step", "start", "--run-id", "r-c", "--task-id", "job-c");
+        assertEquals(0, r.code(), r.err() + r.out());
+    }
+
+    @Test
     void aMissingJarIsAConfigurationError() throws Exception {
         Result r = entrypoint(Map.of("BATON_JAR", tmp.resolve("nope.jar").toString()), "step", "start");
         assertEquals(2, r.code());

@@ -30,6 +30,14 @@ final class FlowSession implements AutoCloseable {
     final FlowBinding binding;
 
     FlowSession(GlobalOptions global) {
+        this(global, null);
+    }
+
+    /**
+     * @param step the one step this session runs a task of ({@code baton step}), or {@code null} (a whole run): a
+     *     step that never uses the foreach coordinator gets it opened only on first use ({@link LazyCoordinator})
+     */
+    FlowSession(GlobalOptions global, String step) {
         this.global = global;
         // an S3 store opens on another thread meanwhile (see DatastoreOpening); a cold code package comes through it
         DatastoreOpening store = DatastoreOpening.start(global);
@@ -43,7 +51,9 @@ final class FlowSession implements AutoCloseable {
         }
         ForeachCoordinator c;
         try {
-            c = openCoordinator(global);
+            c = step != null && !LazyCoordinator.usedBy(graph, step)
+                    ? new LazyCoordinator(() -> openCoordinator(global))
+                    : openCoordinator(global);
         } catch (RuntimeException e) {
             datastore.close();
             throw e;

@@ -75,7 +75,7 @@ public final class StepCommand implements Callable<Integer> {
     public Integer call() {
         GlobalOptions global = GlobalOptions.of(spec);
         int attempt = retryCount != null ? retryCount : batchAttempt();
-        try (FlowSession session = new FlowSession(global)) {
+        try (FlowSession session = new FlowSession(global, step)) {
             TaskRequest request = new TaskRequest(step, runId, taskId, TaskInputs.parse(inputPaths, joinSplit),
                     splitIndex, attempt, maxUserCodeRetries, tags, FlowParameters.parse(parameters));
             TaskExecutor.Attempt a = new TaskExecutor(session.binding).start(request, "",
