@@ -41,6 +41,18 @@ function substituteItemReaders(states) {
 }
 substituteItemReaders(definition.States);
 
+// The runner applies the ASL spec's default Task timeout of 60 s; AWS's is 99999999 s, so a Batch task that waits
+// long for a slot on a loaded machine would fail here and nowhere else. An hour stands in for "none" (a larger
+// setTimeout overflows).
+function noDefaultTaskTimeout(states) {
+  for (const s of Object.values(states)) {
+    if (s.Type === 'Task' && s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) s.TimeoutSeconds = 3600;
+    if (s.Type === 'Map') noDefaultTaskTimeout(s.ItemProcessor.States);
+    if (s.Type === 'Parallel') for (const b of s.Branches) noDefaultTaskTimeout(b.States);
+  }
+}
+noDefaultTaskTimeout(definition.States);
+
 function taskStates(states, out) {
   for (const [name, s] of Object.entries(states)) {
     if (s.Type === 'Task') out.push([name, s.Resource]);

@@ -16,11 +16,27 @@ import java.util.Optional;
  * @param environment the containers' static environment, sorted by name
  * @param jobRoleArn the job role, if any
  * @param sharedMemoryMb {@code /dev/shm} size, 0 for Batch's default
+ * @param numNodes for a multi-node parallel job definition (a gang), its default number of nodes; 0 for a
+ *     single-container one
  */
 public record JobDefinitionSpec(String name, String image, java.util.List<String> command, Map<String, String> environment,
-        Optional<String> jobRoleArn, int sharedMemoryMb) {
+        Optional<String> jobRoleArn, int sharedMemoryMb, int numNodes) {
     public JobDefinitionSpec {
         command = java.util.List.copyOf(command);
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+        if (numNodes < 0) {
+            throw new IllegalArgumentException("numNodes " + numNodes + " of job definition " + name);
+        }
+    }
+
+    /** A single-container job definition. */
+    public JobDefinitionSpec(String name, String image, java.util.List<String> command, Map<String, String> environment,
+            Optional<String> jobRoleArn, int sharedMemoryMb) {
+        this(name, image, command, environment, jobRoleArn, sharedMemoryMb, 0);
+    }
+
+    /** Whether this is a multi-node parallel job definition (a {@code numParallel} gang's). */
+    public boolean multiNode() {
+        return numNodes > 0;
     }
 }

@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.batch.model.ContainerProperties;
 import software.amazon.awssdk.services.batch.model.JobDefinitionType;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.LinuxParameters;
+import software.amazon.awssdk.services.batch.model.NodeProperties;
+import software.amazon.awssdk.services.batch.model.NodeRangeProperty;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionResponse;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
 import software.amazon.awssdk.services.batch.model.ResourceType;
@@ -219,9 +221,21 @@ public final class StepFunctionsDeployer implements AutoCloseable {
         if (spec.sharedMemoryMb() > 0) {
             container.linuxParameters(LinuxParameters.builder().sharedMemorySize(spec.sharedMemoryMb()).build());
         }
-        RegisterJobDefinitionResponse r = call("job definition " + spec.name(), () -> batch.registerJobDefinition(b -> b
-                .jobDefinitionName(spec.name()).type(JobDefinitionType.CONTAINER)
-                .containerProperties(container.build()).tags(Map.of(DEPLOYER_TAG, user))));
+        RegisterJobDefinitionResponse r;
+        if (spec.multiNode()) {
+            // a gang: every node runs the same container; the submit's NodeOverrides set the node count per run
+            NodeProperties nodes = NodeProperties.builder().numNodes(spec.numNodes()).mainNode(0)
+                    .nodeRangeProperties(NodeRangeProperty.builder().targetNodes("0:").container(container.build())
+                            .build())
+                    .build();
+            r = call("job definition " + spec.name(), () -> batch.registerJobDefinition(b -> b
+                    .jobDefinitionName(spec.name()).type(JobDefinitionType.MULTINODE).nodeProperties(nodes)
+                    .tags(Map.of(DEPLOYER_TAG, user))));
+        } else {
+            r = call("job definition " + spec.name(), () -> batch.registerJobDefinition(b -> b
+                    .jobDefinitionName(spec.name()).type(JobDefinitionType.CONTAINER)
+                    .containerProperties(container.build()).tags(Map.of(DEPLOYER_TAG, user))));
+        }
         return r.jobDefinitionArn();
     }
 

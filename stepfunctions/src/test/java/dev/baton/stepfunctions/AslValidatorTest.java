@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every compiled machine (examples, test flows, options, a 200-step flow) passes asl-validator 4.0.0. */
+/** Every compiled machine (examples, test flows, options, a gang, a 200-step flow) passes asl-validator 4.0.0. */
 class AslValidatorTest {
     @TempDir
     Path dir;
@@ -27,6 +27,8 @@ class AslValidatorTest {
                     TestSettings.of(g).withDistributedMap(true).withMaxWorkers(0)
                             .withWorkflowTimeout(java.util.Optional.of(3600)))));
         }
+        FlowGraph gang = FlowGraph.of(CompilerTest.GangFlow.class);
+        files.add(write("Gang", StepFunctionsCompiler.compile(gang, TestSettings.of(gang))));
         FlowGraph big = SyntheticGraphs.wide(200);
         files.add(write("Wide200", StepFunctionsCompiler.compile(big, TestSettings.of(big))));
         Node.Result r = Node.run("validate.cjs", files);

@@ -41,11 +41,60 @@ class CompilerTest {
         public void end() {}
     }
 
+    /** A gang wider than Batch's node limit. */
+    public static class WideGangFlow extends FlowSpec {
+        @Step(next = "worker", numParallel = 1001)
+        public void start() {}
+
+        @Step(next = "gather")
+        public void worker() {}
+
+        @Step(next = "end")
+        public void gather(dev.baton.flow.Inputs<WideGangFlow> in) {}
+
+        @Step
+        public void end() {}
+    }
+
     @Test
-    void numParallelIsAClearCompileErrorNamingTheStep() {
+    void aGangIsOneMultiNodeParallelJobWhoseJoinNamesTheSplit() throws Exception {
+        FlowGraph g = FlowGraph.of(GangFlow.class);
+        CompiledFlow c = StepFunctionsCompiler.compile(g, TestSettings.of(g));
+        JsonNode states = JSON.readTree(c.definitionJson()).get("States");
+        assertEquals("start.gang", states.get("start").get("Next").asText());
+        JsonNode gang = states.get("start.gang");
+        assertFalse(states.has("worker"), "the member runs inside the gang's job, not as a state of its own");
+        JsonNode params = gang.get("Parameters");
+        assertEquals("GangFlow-worker-gang", params.get("JobDefinition").asText());
+        assertEquals(4, params.get("NodeOverrides").get("NumNodes").asInt());
+        JsonNode node = params.get("NodeOverrides").get("NodePropertyOverrides").get(0);
+        assertEquals("0:", node.get("TargetNodes").asText());
+        String env = node.get("ContainerOverrides").get("Environment").toString();
+        assertTrue(env.contains("{\"Name\":\"BATON_STEP\",\"Value\":\"worker\"}"), env);
+        assertTrue(env.contains("{\"Name\":\"BATON_GANG\",\"Value\":\"1\"}"), env);
+        assertFalse(env.contains("BATON_SPLIT_INDEX"), "the index is the node index, known in the container");
+        assertFalse(params.has("ContainerOverrides"));
+        // $.last stays the split: the join names it, as after a foreach
+        assertTrue(gang.get("ResultPath").isNull());
+        assertEquals("gather", gang.get("Next").asText());
+        String joinEnv = states.get("gather").get("Parameters").get("ContainerOverrides").get("Environment").toString();
+        assertTrue(joinEnv.contains("{\"Name\":\"BATON_JOIN_SPLIT\",\"Value\":\"1\"}"), joinEnv);
+        assertTrue(gang.has("Catch"));
+
+        JobDefinitionSpec def = c.jobDefinitions().stream().filter(JobDefinitionSpec::multiNode).findFirst()
+                .orElseThrow();
+        assertEquals("GangFlow-worker-gang", def.name());
+        assertEquals(4, def.numNodes());
+        assertEquals("GangFlow-worker-gang", c.stepJobDefinitions().get("worker"));
+        assertEquals(1, c.jobDefinitions().stream().filter(JobDefinitionSpec::multiNode).count());
+    }
+
+    @Test
+    void aGangWiderThanBatchAllowsIsAClearCompileErrorNamingTheStep() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> TestSettings.compile(GangFlow.class));
-        assertTrue(e.getMessage().contains("step 'start' has numParallel = 4"), e.getMessage());
+                () -> TestSettings.compile(WideGangFlow.class));
+        assertTrue(e.getMessage().contains("step 'start' has numParallel = 1001: a Batch multi-node parallel job has"
+                + " at most 1000 nodes"), e.getMessage());
     }
 
     @Test

@@ -157,6 +157,38 @@ class DeployerContractTest {
     }
 
     @Test
+    void aGangRegistersAMultiNodeJobDefinition() throws Exception {
+        wm.stubFor(sfn("ListStateMachines").willReturn(sfnJson("{\"stateMachines\":[]}")));
+        wm.stubFor(post("/v1/registerjobdefinition").willReturn(okJson("{\"jobDefinitionName\":\"G\","
+                + "\"jobDefinitionArn\":\"arn:aws:batch:us-east-1:123456789012:job-definition/G:1\","
+                + "\"revision\":1}")));
+        wm.stubFor(sfn("CreateStateMachine").willReturn(sfnJson("{\"stateMachineArn\":\"" + MACHINE_ARN
+                + "\",\"creationDate\":1.7E9}")));
+        wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlEqualTo("/schedules/ScheduledFlow"))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"Message\":\"not found\"}")));
+        FlowGraph g = FlowGraph.of(CompilerTest.GangFlow.class);
+        try (StepFunctionsDeployer deployer = deployer("alice")) {
+            deployer.create(g, settings(g), new StepFunctionsDeployer.CreateOptions(ROLE, Optional.empty(),
+                    Optional.empty(), Optional.empty()));
+        }
+        List<LoggedRequest> regs = wm.findAll(postRequestedFor(urlEqualTo("/v1/registerjobdefinition")));
+        assertEquals(2, regs.size(), "the default definition and the gang's");
+        JsonNode gang = JSON.readTree(regs.get(1).getBodyAsString());
+        assertEquals("ScheduledFlow-worker-gang", gang.get("jobDefinitionName").asText());
+        assertEquals("multinode", gang.get("type").asText());
+        assertFalse(gang.has("containerProperties"));
+        JsonNode nodes = gang.get("nodeProperties");
+        assertEquals(4, nodes.get("numNodes").asInt());
+        assertEquals(0, nodes.get("mainNode").asInt());
+        JsonNode range = nodes.get("nodeRangeProperties").get(0);
+        assertEquals("0:", range.get("targetNodes").asText());
+        assertEquals(TestSettings.IMAGE, range.get("container").get("image").asText());
+        assertEquals(List.of("sh", "-c", dev.baton.stepfunctions.internal.ContainerCommand.SCRIPT, "baton"),
+                JSON.convertValue(range.get("container").get("command"), List.class));
+    }
+
+    @Test
     void redeployingSomeoneElsesDeploymentNeedsItsToken() {
         machineExists("bob");
         FlowGraph g = FlowGraph.of(ScheduledFlow.class);

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -159,16 +160,21 @@ final class LocalStepFunctions implements AutoCloseable {
         env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         env.putAll(jd.environment());
         env.putAll(platformEnv);
-        for (JsonNode e : in.path("ContainerOverrides").path("Environment")) {
+        JsonNode overrides = in.has("NodeOverrides")
+                ? in.get("NodeOverrides").get("NodePropertyOverrides").get(0).get("ContainerOverrides")
+                : in.path("ContainerOverrides");
+        for (JsonNode e : overrides.path("Environment")) {
             env.put(e.get("Name").asText(), e.get("Value").asText());
         }
         String jobId = UUID.randomUUID().toString();
         env.put("AWS_BATCH_JOB_ID", jobId);
+        int nodes = in.path("NodeOverrides").path("NumNodes").asInt(0);
         int attemptsAllowed = in.path("RetryStrategy").path("Attempts").asInt(1);
         for (int attempt = 1; ; attempt++) {
             env.put("AWS_BATCH_JOB_ATTEMPT", String.valueOf(attempt));
             Path log = bin.getParent().resolve(state + "-" + jobId + "-" + attempt + ".log");
-            int code = runContainer(jd.command(), env, log);
+            int code = nodes > 0 ? runNodes(jd.command(), env, nodes, log, state)
+                    : runContainer(jd.command(), env, log, true);
             attempts.add(state + ":" + code);
             if (code == 0) {
                 return JSON.createObjectNode().put("JobId", jobId).put("JobName", in.get("JobName").asText())
@@ -199,8 +205,58 @@ final class LocalStepFunctions implements AutoCloseable {
         return "RETRY";
     }
 
-    private int runContainer(List<String> command, Map<String, String> env, Path log) throws Exception {
-        SLOTS.acquire();
+    /**
+     * A multi-node parallel job, as Batch runs one: every node at once, with the node variables and an id
+     * {@code <job>#<node>}; the job's outcome is the main node's (node 0), and when it exits the others are
+     * stopped. The nodes take no slot, since the main node waits for the others: a node waiting for a slot that
+     * the main node holds would never run.
+     *
+     * @return the main node's exit code; each other node's is recorded in {@link #attempts} too
+     */
+    private int runNodes(List<String> command, Map<String, String> env, int nodes, Path mainLog, String state)
+            throws Exception {
+        List<Process> others = new ArrayList<>();
+        List<CompletableFuture<Integer>> codes = new ArrayList<>();
+        for (int i = 1; i < nodes; i++) {
+            Map<String, String> nodeEnv = nodeEnvironment(env, i, nodes);
+            Process p = start(command, nodeEnv, mainLog.resolveSibling(mainLog.getFileName() + ".node" + i));
+            others.add(p);
+            codes.add(p.onExit().thenApply(Process::exitValue));
+        }
+        int main = runContainer(command, nodeEnvironment(env, 0, nodes), mainLog, false);
+        for (int i = 0; i < others.size(); i++) {
+            // Batch stops the other nodes when the main node exits; a correct gang has none left by then
+            if (others.get(i).isAlive()) {
+                others.get(i).destroyForcibly();
+            }
+            attempts.add(state + "#" + (i + 1) + ":" + codes.get(i).get(30, TimeUnit.SECONDS));
+        }
+        return main;
+    }
+
+    private static Map<String, String> nodeEnvironment(Map<String, String> env, int node, int nodes) {
+        Map<String, String> out = new HashMap<>(env);
+        out.put("AWS_BATCH_JOB_ID", env.get("AWS_BATCH_JOB_ID") + "#" + node);
+        out.put("AWS_BATCH_JOB_NODE_INDEX", String.valueOf(node));
+        out.put("AWS_BATCH_JOB_MAIN_NODE_INDEX", "0");
+        out.put("AWS_BATCH_JOB_NUM_NODES", String.valueOf(nodes));
+        return out;
+    }
+
+    private Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().put("BATON_JAVA_OPTS", classSharing.sharedOnly());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    private int runContainer(List<String> command, Map<String, String> env, Path log, boolean slot) throws Exception {
+        if (slot) {
+            SLOTS.acquire();
+        }
         TaskJvmClassSharing.Launch cds = classSharing.next();
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
@@ -219,7 +275,9 @@ final class LocalStepFunctions implements AutoCloseable {
             if (cds.dumps()) {
                 classSharing.dumped();
             }
-            SLOTS.release();
+            if (slot) {
+                SLOTS.release();
+            }
         }
     }
 

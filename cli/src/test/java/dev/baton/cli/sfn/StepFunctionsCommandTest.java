@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.cli.Main;
+import dev.baton.datastore.DatastoreConfig;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.FlowDatastore;
+import dev.baton.datastore.TaskPath;
+import dev.baton.datastore.meta.DoneRecord;
 import dev.baton.examples.ForeachFlow;
 import dev.baton.examples.HelloFlow;
 import dev.baton.examples.SwitchFlow;
@@ -15,9 +20,12 @@ import dev.baton.stepfunctions.StepFunctionsCompiler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code baton step-functions ...} parsing and the parts that need no AWS (the AWS calls: DeployerContractTest). */
 class StepFunctionsCommandTest {
@@ -86,6 +94,40 @@ class StepFunctionsCommandTest {
         var trigger = sfn.getSubcommands().get("trigger").getCommandSpec();
         assertTrue(trigger.findOption("--name") == null && trigger.findOption("--sfn-name") != null,
                 "--name may be a flow parameter of trigger");
+    }
+
+    @Test
+    void gangWaitSucceedsWhenEveryMemberDidAndFailsNamingTheOneThatDidNot(@TempDir Path root) {
+        DatastoreConfig config = new DatastoreConfig("local", root.toString(), Map.of());
+        Instant t = Instant.parse("2026-11-22T10:00:00Z");
+        try (FlowDatastore ds = Datastores.open(config, "GangFlow", getClass().getClassLoader())) {
+            for (int i = 0; i < 3; i++) {
+                // the job's attempt 0: member 2 fails; attempt 1 (the whole gang again): all succeed
+                TaskPath member = new TaskPath("sfn-g", "member", "job1-" + i);
+                DoneRecord.Outcome outcome = i == 2 ? DoneRecord.Outcome.FAILED : DoneRecord.Outcome.SUCCEEDED;
+                ds.writeDone(member, 0, new DoneRecord(0, outcome, t, t, List.of("join"), null, null,
+                        outcome == DoneRecord.Outcome.FAILED
+                                ? new DoneRecord.ErrorRecord("java.lang.IllegalStateException", "diverged", "") : null,
+                        null));
+                ds.writeDone(member, 1, new DoneRecord(1, DoneRecord.Outcome.SUCCEEDED, t, t, List.of("join"), null,
+                        null, null, null));
+            }
+        }
+        String[] wait = {"--flow", GangFlow.class.getName(), "--datastore-root", root.toString(), "step-functions",
+                "gang-wait", "--run-id", "sfn-g", "--step", "member", "--job", "job1", "--nodes", "3", "--attempt"};
+        Result failed = baton(Map.of(), concat(wait, "0"));
+        assertEquals(1, failed.code(), failed.out() + failed.err());
+        assertTrue(failed.err().contains("gang member 2 of step 'member'") && failed.err().contains("diverged"),
+                failed.err());
+        Result succeeded = baton(Map.of(), concat(wait, "1"));
+        assertEquals(0, succeeded.code(), succeeded.out() + succeeded.err());
+        assertTrue(succeeded.out().contains("all 3 members succeeded"), succeeded.out());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

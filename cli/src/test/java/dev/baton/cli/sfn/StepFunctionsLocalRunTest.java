@@ -104,7 +104,8 @@ class StepFunctionsLocalRunTest {
             new Case("branch", BranchFlow.class, Map.of(), 5, false),                            // static branch + join
             new Case("nested", NestedForeachFlow.class, Map.of(), 1 + 2 + 4 + 2 + 1 + 1, false), // nested foreach
             new Case("switch", SwitchFlow.class, Map.of("bound", "2"), 1 + 2 + 2 + 1, false),    // switch looping back
-            new Case("nested-distributed", NestedForeachFlow.class, Map.of(), 11, true));       // S3 ItemReaders
+            new Case("nested-distributed", NestedForeachFlow.class, Map.of(), 11, true),        // S3 ItemReaders
+            new Case("gang", GangFlow.class, Map.of(), 1 + 3 + 1 + 1, false));                  // multi-node job
     static final Case FAILING = new Case("failing", FailingFlow.class, Map.of(), 2, false);
 
     static DynamoDbLocalServer dynamoDb;

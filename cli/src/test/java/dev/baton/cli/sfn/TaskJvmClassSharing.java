@@ -115,6 +115,11 @@ final class TaskJvmClassSharing {
         return new Launch("", false);
     }
 
+    /** The options of a JVM that may use the archive but never dumps it: the archive when it exists, else none. */
+    synchronized String sharedOnly() {
+        return archive != null && Files.exists(archive) ? "-XX:SharedArchiveFile=" + archive : "";
+    }
+
     /** The dumping JVM has exited: publish its archive (if it wrote one) by an atomic rename. */
     synchronized void dumped() {
         try {

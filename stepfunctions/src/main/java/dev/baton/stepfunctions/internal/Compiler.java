@@ -63,6 +63,8 @@ public final class Compiler {
     static final String RUN_FAILED = "run.failed";
     /** Extra Batch attempts for transient failures (exit 3, lost hosts) beyond the step's {@code @Retry}. */
     static final int TRANSIENT_ATTEMPTS = 2;
+    /** Batch's limit on the nodes of a multi-node parallel job. */
+    static final int MAX_GANG_NODES = 1000;
     /** Batch's maximum attempts. */
     static final int MAX_BATCH_ATTEMPTS = 10;
     /** Longest Batch job id (a UUID) and execution name, for the override size bound. */
@@ -95,10 +97,13 @@ public final class Compiler {
     public CompiledFlow compile() {
         List<String> problems = new ArrayList<>();
         for (StepNode node : graph.steps().values()) {
+            // a gang is one multi-node parallel job running its one step (the graph guarantees it goes straight
+            // to the join), so its size is Batch's node limit
             if (node.transition() instanceof Transition.Parallel p) {
-                problems.add("step '" + node.name() + "' has numParallel = " + p.numParallel()
-                        + ": gangs (Batch multi-node parallel jobs) cannot be deployed to Step Functions yet; run"
-                        + " the flow locally with 'baton run'");
+                if (p.numParallel() > MAX_GANG_NODES) {
+                    problems.add("step '" + node.name() + "' has numParallel = " + p.numParallel() + ": a Batch"
+                            + " multi-node parallel job has at most " + MAX_GANG_NODES + " nodes");
+                }
             }
             if (node.name().length() > 70) {
                 problems.add("step '" + node.name() + "' has a name over 70 characters; Step Functions state names"
@@ -278,10 +283,13 @@ public final class Compiler {
             } else if (t instanceof Transition.Switch s) {
                 after = Next.to(stepName + ".switch");
                 emitSwitch(node, s);
+            } else if (t instanceof Transition.Parallel p) {
+                after = Next.to(stepName + ".gang");
+                emitGang(node, p);
             } else {
                 throw new IllegalStateException("unexpected transition " + t);
             }
-            states.put(stepName, task(node, runId, catchers(), after));
+            states.put(stepName, task(node, runId, catchers(), after, 0));
         }
 
         private void emitBranch(StepNode node, Transition.Branch b) {
@@ -359,6 +367,18 @@ public final class Compiler {
                     + "', " + runIdPath + ", $.last.step, $.last.taskId)";
         }
 
+        /**
+         * A gang: one {@code batch:submitJob.sync} of a multi-node parallel job whose every node runs the member
+         * step (index = node index); the result is discarded so that {@code $.last} stays the split task, which the
+         * join names ({@code --join-split}), as after a foreach.
+         */
+        private void emitGang(StepNode node, Transition.Parallel p) {
+            String join = node.matchingJoin().orElseThrow();
+            String name = node.name() + ".gang";
+            states.put(name, new State.Succeed("placeholder"));
+            states.put(name, task(graph.step(p.next()), runId, catchers(), to(join), p.numParallel()));
+        }
+
         private void emitSwitch(StepNode node, Transition.Switch s) {
             ObjectNode selector = F.objectNode();
             selector.put("chosen.$", "$.Item.chosen.S");
@@ -395,10 +415,13 @@ public final class Compiler {
                 Optional.of(ResultPath.to(resultPath)), List.of(retry), catchers, Optional.empty(), next);
     }
 
-    /** The Batch task of one step. */
-    private State.Task task(StepNode node, String runId, List<Catcher> catchers, Next next) {
+    /**
+     * The Batch task of one step; with {@code gangNodes > 0} a multi-node parallel job of that many nodes, each
+     * running the step as one gang member.
+     */
+    private State.Task task(StepNode node, String runId, List<Catcher> catchers, Next next, int gangNodes) {
         StepDecorators d = node.decorators();
-        String jobDefinition = jobDefinitionFor(node);
+        String jobDefinition = jobDefinitionFor(node, gangNodes);
         ObjectNode p = F.objectNode();
         p.put("JobName", jobName(node.name()));
         p.put("JobQueue", d.batch().map(StepDecorators.BatchSpec::queue).filter(q -> !q.isBlank())
@@ -411,7 +434,14 @@ public final class Compiler {
                     + bound + " bytes, over Baton's bound of " + StepFunctionsCompiler.MAX_CONTAINER_OVERRIDE_BYTES
                     + " (AWS allows 8 KiB): " + (node.join() ? "join fewer static branches at once" : "shorten it"));
         }
-        p.set("ContainerOverrides", overrides);
+        if (gangNodes > 0) {
+            ObjectNode nodes = p.putObject("NodeOverrides");
+            nodes.put("NumNodes", gangNodes);
+            nodes.putArray("NodePropertyOverrides").addObject().put("TargetNodes", "0:")
+                    .set("ContainerOverrides", overrides);
+        } else {
+            p.set("ContainerOverrides", overrides);
+        }
         ObjectNode retry = p.putObject("RetryStrategy");
         int userRetries = d.retry().map(StepDecorators.RetryPolicy::times).orElse(0);
         retry.put("Attempts", Math.min(MAX_BATCH_ATTEMPTS, userRetries + 1 + TRANSIENT_ATTEMPTS));
@@ -430,14 +460,19 @@ public final class Compiler {
         // Batch's submit rate limit: retried with capped exponential backoff and full jitter
         Retrier throttled = new Retrier(List.of("Batch.AWSBatchException"), 2, 10, 2.0, Optional.of(60),
                 Optional.of("FULL"));
+        if (gangNodes > 0) {
+            return new State.Task("step " + node.name() + ": a gang of " + gangNodes + " (one multi-node parallel job;"
+                    + " its main node waits for the others)", BATCH_SUBMIT, p, Optional.empty(),
+                    Optional.of(ResultPath.discard()), List.of(throttled), catchers, Optional.empty(), next);
+        }
         return new State.Task("step " + node.name(), BATCH_SUBMIT, p, Optional.of(selector),
                 Optional.of(ResultPath.to("$.last")), List.of(throttled), catchers, Optional.empty(), next);
     }
 
     private ObjectNode containerOverrides(StepNode node, String runId) {
         ObjectNode o = F.objectNode();
-        boolean foreachJoin = node.join() && node.closesSplit()
-                .map(s -> graph.step(s).transition() instanceof Transition.Foreach).orElse(false);
+        boolean foreachJoin = node.join() && node.closesSplit().map(s -> graph.step(s).transition())
+                .map(t -> t instanceof Transition.Foreach || t instanceof Transition.Parallel).orElse(false);
         ArrayNode env = o.putArray("Environment");
         env.addObject().put("Name", "BATON_STEP").put("Value", node.name());
         env.addObject().put("Name", "BATON_RUN_ID").put("Value.$", runId);
@@ -473,6 +508,10 @@ public final class Compiler {
         if (!node.inputs().isEmpty() && isForeachChild(node)) {
             env.addObject().put("Name", "BATON_SPLIT_INDEX").put("Value.$", "$.splitIndex");
         }
+        if (isGangMember(node)) {
+            // the node index is the member's index, and the main node waits for the others (ContainerCommand)
+            env.addObject().put("Name", "BATON_GANG").put("Value", "1");
+        }
         if (settings.distributedMap() && node.transition() instanceof Transition.Foreach) {
             // the Distributed Map's ItemReader reads the items object this split writes when asked
             env.addObject().put("Name", StateMachineObjects.FOREACH_ITEMS_ENV).put("Value", "1");
@@ -500,6 +539,11 @@ public final class Compiler {
                     .append(i).append(".taskId");
         }
         return sb.toString();
+    }
+
+    /** The step a gang runs: its parent is a {@code numParallel} split. */
+    private boolean isGangMember(StepNode node) {
+        return node.inputs().stream().anyMatch(in -> graph.step(in).transition() instanceof Transition.Parallel);
     }
 
     /** The first step of a foreach body: its parent is the foreach split, so it needs its index. */
@@ -581,8 +625,11 @@ public final class Compiler {
         return env;
     }
 
-    /** The default definition, or the step's own when it needs a different image, role, memory or environment. */
-    private String jobDefinitionFor(StepNode node) {
+    /**
+     * The default definition, or the step's own when it needs a different image, role, memory or environment, or
+     * is a gang's (a multi-node parallel job definition, {@code <machine>-<step>-gang}).
+     */
+    private String jobDefinitionFor(StepNode node, int gangNodes) {
         StepDecorators d = node.decorators();
         Optional<StepDecorators.BatchSpec> b = d.batch();
         String image = b.map(StepDecorators.BatchSpec::image).filter(i -> !i.isBlank()).orElse(settings.image());
@@ -590,14 +637,16 @@ public final class Compiler {
                 .or(settings::jobRoleArn);
         int shm = b.map(StepDecorators.BatchSpec::sharedMemoryMb).orElse(0);
         String name = settings.stateMachineName();
-        if (!image.equals(settings.image()) || !role.equals(settings.jobRoleArn()) || shm > 0
+        if (gangNodes > 0 || !image.equals(settings.image()) || !role.equals(settings.jobRoleArn()) || shm > 0
                 || !d.environment().isEmpty()) {
-            name = (settings.stateMachineName() + "-" + jobName(node.name()));
-            if (name.length() > 128) {
-                name = name.substring(0, 128);
+            String suffix = gangNodes > 0 ? "-gang" : "";
+            name = settings.stateMachineName() + "-" + jobName(node.name());
+            if (name.length() > 128 - suffix.length()) {
+                name = name.substring(0, 128 - suffix.length());
             }
+            name += suffix;
             jobDefinitions.put(name, new JobDefinitionSpec(name, image, ContainerCommand.JOB_COMMAND,
-                    baseEnvironment(d.environment()), role, shm));
+                    baseEnvironment(d.environment()), role, shm, gangNodes));
         }
         stepJobDefinitions.put(node.name(), name);
         return name;

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
         description = "Deploy the flow to AWS Step Functions + AWS Batch, and operate the deployment.",
         subcommands = {StepFunctionsCommand.Create.class, StepFunctionsCommand.Trigger.class,
                 StepFunctionsCommand.ListRuns.class, StepFunctionsCommand.Terminate.class,
-                StepFunctionsCommand.Delete.class})
+                StepFunctionsCommand.Delete.class, GangWait.class})
 public final class StepFunctionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
