@@ -21,7 +21,9 @@ import java.util.Map;
  *       {@code aws-sdk:s3} integration, then fails with the step's own error. The state machine's role needs
  *       {@code s3:GetObject} and {@code s3:PutObject} on the datastore. A workflow timeout or a stop runs no state,
  *       so those leave the record RUNNING: Step Functions' execution status is authoritative for them;</li>
- *   <li>{@code numParallel} steps are refused with a {@link dev.baton.flow.ConfigurationException}.</li>
+ *   <li>{@code numParallel} (gang): one {@code batch:submitJob.sync} of a multi-node parallel job whose every node
+ *       runs the gang's step (index = node index); its main node waits for the others before it exits, since
+ *       Batch ends the job with it; over 1,000 nodes is a {@link dev.baton.flow.ConfigurationException}.</li>
  * </ul>
  */
 public final class StepFunctionsCompiler {
