@@ -2,16 +2,22 @@ package dev.baton.bench;
 
 import dev.baton.datastore.DatastoreConfig;
 import dev.baton.datastore.Datastores;
+import dev.baton.datastore.internal.DefaultContentStore;
 import dev.baton.datastore.spi.ObjectStore;
 import dev.baton.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,6 +36,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.profile.InternalProfiler;
+import org.openjdk.jmh.results.AggregationPolicy;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.ScalarResult;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,16 +56,25 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  *
  * <ul>
  *   <li>{@code large*}: one 256 MiB object. Baton: staged write (spool file, parallel multipart upload) and
- *       {@code open()} (parallel ranged GETs streaming in order). Raw: one {@code PutObject} / one streamed
- *       {@code GetObject}. Score: MiB/s ({@code ops/s} with one op per MiB).</li>
+ *       {@code open()} (one GET whose connection, if it keeps up, streams the whole object; parallel ranged GETs
+ *       otherwise). Raw: one {@code PutObject} / one streamed {@code GetObject}. Score: MiB/s ({@code ops/s}
+ *       with one op per MiB).</li>
  *   <li>{@code put64KiB*}/{@code get64KiB*}: 1,000 objects of 64 KiB; {@code put1KiB*}/{@code get1KiB*}: 10,000
- *       objects of 1 KiB. Baton:
- *       put-if-absent ({@code writeIfAbsent}, the content store's small-blob path) and {@code read}, issued by
- *       {@code callers} threads over the store's bounded connection pool. Raw: one request at a time on one
- *       thread. Score: objects/s ({@code ops/s} with one op per object).</li>
+ *       objects of 1 KiB. Baton: put-if-absent ({@code writeIfAbsent}, the content store's small-blob path) and
+ *       {@code open()} read to the end (as the content store reads a blob), issued by {@code callers} threads, as
+ *       many as the content store's {@code putAll}/{@code getAll} use ({@link DefaultContentStore#defaultParallelism()},
+ *       or {@code -Dbaton.bench.callers}). Raw: one request at a time on one thread. Score: objects/s
+ *       ({@code ops/s} with one op per object).</li>
  * </ul>
  *
- * Run: {@code java -jar bench/target/benchmarks.jar S3Benchmark -f 1 -wi 2 -i 3}
+ * <p>Bodies: the raw client is the SDK's default, which over plain http signs every body (aws-chunked SHA-256
+ * per chunk); Baton sends {@code UNSIGNED-PAYLOAD} with a CRC32 the server verifies, as the SDK itself does for
+ * S3 over https (see the store's {@code s3.signPayloads}).
+ *
+ * <p>Store settings can be tried without rebuilding: {@code -Dbaton.bench.s3.partSizeMiB=16} sets
+ * {@code s3.partSizeMiB}. The client/server CPU split: {@code -prof 'dev.baton.bench.S3Benchmark$CpuSplit'}.
+ *
+ * Run: {@code java -jar bench/target/benchmarks.jar S3Benchmark -f 1 -wi 1 -w 3 -i 3 -r 4}
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -76,12 +98,17 @@ public class S3Benchmark {
             s3 = S3ProxyServer.startInMemory();
             bucket = s3.createBucket();
             Map<String, String> settings = new HashMap<>(s3.datastoreSettings());
+            // -Dbaton.bench.s3.<setting>=<value> tries a store setting (s3.<setting>) without rebuilding
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(p -> p.startsWith("baton.bench.s3."))
+                    .forEach(p -> settings.put(p.substring("baton.bench.".length()), System.getProperty(p)));
             store = Datastores.openObjectStore(new DatastoreConfig("s3", "s3://" + bucket + "/bench", settings));
             raw = s3.client();
         }
 
         @TearDown(Level.Trial)
         public void stop() {
+            CpuSplit.beforeThreadsEnd();
             store.close();
             s3.close();
         }
@@ -123,8 +150,8 @@ public class S3Benchmark {
 
     /** {@code count()} random payloads of {@code size()} bytes, uploaded once for the GET benchmarks. */
     public abstract static class SmallSet {
-        /** Threads issuing Baton's requests (-Dbaton.bench.callers; the store bounds connections on its own). */
-        final int callers = Integer.getInteger("baton.bench.callers", 16);
+        /** Threads issuing Baton's requests: as many as the content store's putAll/getAll use. */
+        final int callers = Integer.getInteger("baton.bench.callers", DefaultContentStore.defaultParallelism());
 
         byte[][] data;
         ExecutorService pool;
@@ -153,6 +180,7 @@ public class S3Benchmark {
 
         @TearDown(Level.Trial)
         public void stop() {
+            CpuSplit.beforeThreadsEnd();
             pool.shutdownNow();
         }
 
@@ -190,8 +218,11 @@ public class S3Benchmark {
 
         void getBaton(Server server) throws Exception {
             run(i -> {
-                if (server.store.read(source + "/" + i).orElseThrow().length != size()) {
-                    throw new IllegalStateException("short read of object " + i);
+                // as the content store reads a blob: open() and stream it
+                try (InputStream in = server.store.open(source + "/" + i)) {
+                    if (in.readAllBytes().length != size()) {
+                        throw new IllegalStateException("short read of object " + i);
+                    }
                 }
             });
         }
@@ -231,6 +262,96 @@ public class S3Benchmark {
         @Override
         int count() {
             return 10_000;
+        }
+    }
+
+    /**
+     * Splits the process's CPU time per operation between the in-process server and the client, so that a figure
+     * can be read against the machine's cores: {@code ·server.ms/op} is the CPU of S3Proxy's Jetty threads,
+     * {@code ·client.ms/op} that of every other live Java thread (Baton's or the raw SDK's callers and transfer
+     * pools, the benchmark thread), and {@code ·cpu.ms/op} the whole process (the difference is GC, JIT and threads
+     * that ended during the iteration). Use with {@code -prof 'dev.baton.bench.S3Benchmark$CpuSplit'}.
+     */
+    public static final class CpuSplit implements InternalProfiler {
+        private static final String SERVER_THREADS = "S3Proxy";
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        /**
+         * Thread CPU times taken just before the trial's tear-down stops the server and the pools: JMH runs it
+         * before the last iteration's {@link #afterIteration}, when those threads are gone.
+         */
+        private static final Map<Long, Long> LAST_SEEN = new ConcurrentHashMap<>();
+        private static final Map<Long, String> LAST_SEEN_NAMES = new ConcurrentHashMap<>();
+        private long processStart;
+        private Map<Long, Long> threadStart = Map.of();
+
+        /** Records every live thread's CPU time; the trial tear-downs call it before stopping threads. */
+        static void beforeThreadsEnd() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (info != null) {
+                    long t = mx.getThreadCpuTime(info.getThreadId());
+                    if (t >= 0) {
+                        LAST_SEEN.put(info.getThreadId(), t);
+                        LAST_SEEN_NAMES.put(info.getThreadId(), info.getThreadName());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String getDescription() {
+            return "process CPU per operation, split between the in-process S3 server's threads and the client's";
+        }
+
+        @Override
+        public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+            LAST_SEEN.clear();
+            LAST_SEEN_NAMES.clear();
+            threadStart = threadTimes();
+            processStart = os.getProcessCpuTime();
+        }
+
+        @Override
+        public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
+                IterationParams iterationParams, IterationResult result) {
+            long process = os.getProcessCpuTime() - processStart;
+            Map<Long, Long> now = new HashMap<>(LAST_SEEN);
+            Map<Long, String> names = new HashMap<>(LAST_SEEN_NAMES);
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                long t = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    now.merge(info.getThreadId(), t, Math::max);
+                    names.put(info.getThreadId(), info.getThreadName());
+                }
+            }
+            long server = 0;
+            long client = 0;
+            for (Map.Entry<Long, Long> e : now.entrySet()) {
+                long delta = e.getValue() - threadStart.getOrDefault(e.getKey(), 0L);
+                if (names.get(e.getKey()).startsWith(SERVER_THREADS)) {
+                    server += delta;
+                } else {
+                    client += delta;
+                }
+            }
+            double ops = Math.max(1, result.getMetadata().getAllOps());
+            return List.of(
+                    new ScalarResult("cpu.ms/op", process / 1e6 / ops, "ms/op", AggregationPolicy.AVG),
+                    new ScalarResult("server.ms/op", server / 1e6 / ops, "ms/op", AggregationPolicy.AVG),
+                    new ScalarResult("client.ms/op", client / 1e6 / ops, "ms/op", AggregationPolicy.AVG));
+        }
+
+        private Map<Long, Long> threadTimes() {
+            Map<Long, Long> times = new HashMap<>();
+            for (long id : threads.getAllThreadIds()) {
+                long t = threads.getThreadCpuTime(id);
+                if (t >= 0) {
+                    times.put(id, t);
+                }
+            }
+            return times;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.baton.datastore.internal.s3;
 
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;
@@ -21,10 +22,11 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  *
  * <p>Why: over http the SDK insists on hashing every body with SHA-256 (or signing it chunk by chunk), and the
  * server hashes it again to check, which on an S3-compatible server next to the client costs more CPU than moving
- * the bytes. What the hash would protect is covered otherwise: every body Baton uploads carries a CRC32 checksum
- * that the server verifies before storing it (accidental corruption), and blobs are content-addressed and
- * verified by their content hash on every read (tampering on the unencrypted wire, which response bodies are
- * exposed to anyway: SigV4 never signs them). Headers, key and credentials stay signed. Setting
+ * the bytes. What the hash would protect is covered otherwise: only a body that carries a checksum the server
+ * verifies before storing it goes unsigned (Baton puts a CRC32 on every object and part it uploads: accidental
+ * corruption), and blobs are content-addressed and verified by their content hash on every read (tampering on
+ * the unencrypted wire, which response bodies are exposed to anyway: SigV4 never signs them). Headers, key and
+ * credentials stay signed, and so do bodies without a checksum (a multipart completion). Setting
  * {@code s3.signPayloads=true} restores the SDK's behaviour.
  *
  * <p>How: the canonical request that SigV4 signs holds no URL scheme, so the request is signed as if it were
@@ -62,7 +64,8 @@ final class UnsignedPayloadSigner implements HttpSigner<AwsCredentialsIdentity> 
     @Override
     public SignedRequest sign(SignRequest<? extends AwsCredentialsIdentity> request) {
         SdkHttpRequest http = request.request();
-        if (!"http".equals(http.protocol()) || request.payload().isEmpty() || http.port() == HTTPS_PORT) {
+        if (!"http".equals(http.protocol()) || request.payload().isEmpty() || http.port() == HTTPS_PORT
+                || !carriesChecksum(http)) {
             return delegate.sign(request);
         }
         SdkHttpRequest asHttps = http.toBuilder()
@@ -74,6 +77,22 @@ final class UnsignedPayloadSigner implements HttpSigner<AwsCredentialsIdentity> 
                 .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)));
         SdkHttpRequest sent = signed.request().toBuilder().protocol(http.protocol()).port(http.port()).build();
         return signed.copy(b -> b.request(sent));
+    }
+
+    /**
+     * Whether the body carries a checksum the server verifies before storing it ({@code x-amz-checksum-crc32} and
+     * kin, or {@code Content-MD5}): only such a body goes unsigned. Others (a multipart completion's XML) are
+     * small and keep the SDK's signature.
+     */
+    static boolean carriesChecksum(SdkHttpRequest http) {
+        for (String name : http.headers().keySet()) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.equals("content-md5") || (n.startsWith("x-amz-checksum-") && !n.equals("x-amz-checksum-algorithm")
+                    && !n.equals("x-amz-checksum-type") && !n.equals("x-amz-checksum-mode"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

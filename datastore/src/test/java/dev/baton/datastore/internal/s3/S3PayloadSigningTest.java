@@ -86,6 +86,9 @@ class S3PayloadSigningTest {
         List<String> puts = headers("PUT /" + bucket + "/baton/F/", "x-amz-content-sha256");
         assertEquals(5, puts.size(), "2 small PUTs + 3 parts: " + recorder.requestHeads());
         assertTrue(puts.stream().allMatch("UNSIGNED-PAYLOAD"::equals), puts.toString());
+        List<String> completion = headers("POST /" + bucket + "/baton/F/data/la/large?uploadId", "x-amz-content-sha256");
+        assertEquals(1, completion.size(), recorder.requestHeads().toString());
+        assertTrue(completion.get(0).matches("[0-9a-f]{64}"), "a body without a checksum stays signed: " + completion);
         List<String> crcs = headers("PUT /" + bucket + "/baton/F/", "x-amz-checksum-crc32");
         assertEquals(List.of(crc32(small, 0, small.length), crc32(small, 0, small.length),
                 crc32(large, 0, 5 * MIB), crc32(large, 5 * MIB, 10 * MIB), crc32(large, 10 * MIB, large.length)),
