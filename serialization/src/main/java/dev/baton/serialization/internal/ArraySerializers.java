@@ -30,7 +30,10 @@ final class ArraySerializers {
     static final int DIRECT_MIN = 1 << 16;
     /** Numeric arrays with at least this many elements are shuffled. */
     static final int SHUFFLE_MIN = 1 << 12;
-    /** Bytes per shuffled block: one block is hashed on the helper thread while zstd compresses it. */
+    /**
+     * Bytes per shuffled block (part of the serialized form): one block is hashed on the helper thread while the
+     * next is (un)shuffled and (de)compressed.
+     */
     static final int BLOCK_BYTES = Sha256Pipeline.ASYNC_MIN;
 
     /**
@@ -98,50 +101,13 @@ final class ArraySerializers {
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /**
-     * Transposes the 8x8 byte matrix whose rows are {@code x[0..7]} (row k = element k, column j = its byte j) in
-     * place: afterwards {@code x[j]} holds byte j of the 8 elements, in element order. Three rounds of block swaps
-     * (4x4, 2x2, 1x1) with shifts and masks: 8 long stores instead of 64 byte stores. Its own inverse.
-     */
-    static void transpose8x8(long[] x) {
-        for (int i = 0; i < 4; i++) {
-            long t = ((x[i] >>> 32) ^ x[i + 4]) & 0x00000000FFFFFFFFL;
-            x[i] ^= t << 32;
-            x[i + 4] ^= t;
-        }
-        for (int i : new int[] {0, 1, 4, 5}) {
-            long t = ((x[i] >>> 16) ^ x[i + 2]) & 0x0000FFFF0000FFFFL;
-            x[i] ^= t << 16;
-            x[i + 2] ^= t;
-        }
-        for (int i = 0; i < 8; i += 2) {
-            long t = ((x[i] >>> 8) ^ x[i + 1]) & 0x00FF00FF00FF00FFL;
-            x[i] ^= t << 8;
-            x[i + 1] ^= t;
-        }
-    }
-
-    /** Shuffles 8 elements (as raw longs in {@code x}, clobbered) to position {@code i} of the {@code n}-wide planes. */
-    static void transposeOut(long[] x, byte[] d, int i, int n) {
-        transpose8x8(x);
-        for (int j = 0; j < 8; j++) {
-            LONG_LE.set(d, j * n + i, x[j]);
-        }
-    }
-
-    /** Reads 8 shuffled elements at position {@code i} of the {@code n}-wide planes into {@code x}. */
-    static void transposeIn(byte[] s, int i, int n, long[] x) {
-        for (int j = 0; j < 8; j++) {
-            x[j] = (long) LONG_LE.get(s, j * n + i);
-        }
-        transpose8x8(x);
-    }
-
     /*
-     * The 8-byte shuffles below are transpose8x8 unrolled over local variables (the JIT keeps all eight in
-     * registers; through a long[8] it did not, and decoding a smooth double[] spent about as long unshuffling as
-     * SHA-256 spent hashing). Same bytes as transposeOut/transposeIn, which ShuffleTest checks against the plain
-     * definition.
+     * The 8-byte shuffles: eight elements at a time, the 8x8 byte matrix whose rows are the elements is transposed
+     * in place with three rounds of block swaps (4x4, 2x2, 1x1) by shifts and masks, so that row j holds byte j of
+     * the eight elements and is stored (or loaded) as one long: 8 long stores instead of 64 byte stores. The
+     * transpose is its own inverse. It is unrolled over local variables, which the JIT keeps in registers (through
+     * a long[8] it did not, and decoding a smooth double[] spent about as long unshuffling as hashing). ShuffleTest
+     * checks these against the plain definition.
      */
 
     static void shuffleDoubles(double[] a, int from, int n, byte[] d) {
