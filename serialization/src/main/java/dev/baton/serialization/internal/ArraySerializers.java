@@ -69,32 +69,16 @@ final class ArraySerializers {
             @Override float[] allocate(int n) { return new float[n]; }
             @Override void writePlain(Output out, float[] a) { out.writeFloats(a, 0, a.length); }
             @Override float[] readPlain(Input in, int n) { return in.readFloats(n); }
-            @Override void shuffle(float[] a, int from, int n, byte[] d) {
-                for (int i = 0; i < n; i++) {
-                    scatter4(Float.floatToRawIntBits(a[from + i]), d, i, n);
-                }
-            }
-            @Override void unshuffle(byte[] s, float[] a, int from, int n) {
-                for (int i = 0; i < n; i++) {
-                    a[from + i] = Float.intBitsToFloat(gather4(s, i, n));
-                }
-            }
+            @Override void shuffle(float[] a, int from, int n, byte[] d) { shuffleFloats(a, from, n, d); }
+            @Override void unshuffle(byte[] s, float[] a, int from, int n) { unshuffleFloats(s, a, from, n); }
         }, FIRST_ID + 3);
         kryo.register(int[].class, new ShuffledArraySerializer<int[]>(4, blocks) {
             @Override int length(int[] a) { return a.length; }
             @Override int[] allocate(int n) { return new int[n]; }
             @Override void writePlain(Output out, int[] a) { out.writeInts(a, 0, a.length); }
             @Override int[] readPlain(Input in, int n) { return in.readInts(n); }
-            @Override void shuffle(int[] a, int from, int n, byte[] d) {
-                for (int i = 0; i < n; i++) {
-                    scatter4(a[from + i], d, i, n);
-                }
-            }
-            @Override void unshuffle(byte[] s, int[] a, int from, int n) {
-                for (int i = 0; i < n; i++) {
-                    a[from + i] = gather4(s, i, n);
-                }
-            }
+            @Override void shuffle(int[] a, int from, int n, byte[] d) { shuffleInts(a, from, n, d); }
+            @Override void unshuffle(byte[] s, int[] a, int from, int n) { unshuffleInts(s, a, from, n); }
         }, FIRST_ID + 4);
     }
 
@@ -238,6 +222,111 @@ final class ArraySerializers {
         }
         for (; i < n; i++) {
             a[from + i] = gather8(s, i, n);
+        }
+    }
+
+    /*
+     * The 4-byte shuffles: the same transpose on eight elements whose upper four bytes are zero. Its first round
+     * then only packs element i + 4 above element i; the rows of the upper four bytes stay zero, so four longs
+     * (the four byte planes of eight elements) are stored or loaded. The unshuffle runs the rounds backwards.
+     */
+
+    static void shuffleFloats(float[] a, int from, int n, byte[] d) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            int at = from + i;
+            store4(d, i, n, Float.floatToRawIntBits(a[at]), Float.floatToRawIntBits(a[at + 1]),
+                    Float.floatToRawIntBits(a[at + 2]), Float.floatToRawIntBits(a[at + 3]),
+                    Float.floatToRawIntBits(a[at + 4]), Float.floatToRawIntBits(a[at + 5]),
+                    Float.floatToRawIntBits(a[at + 6]), Float.floatToRawIntBits(a[at + 7]));
+        }
+        for (; i < n; i++) {
+            scatter4(Float.floatToRawIntBits(a[from + i]), d, i, n);
+        }
+    }
+
+    static void shuffleInts(int[] a, int from, int n, byte[] d) {
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            int at = from + i;
+            store4(d, i, n, a[at], a[at + 1], a[at + 2], a[at + 3], a[at + 4], a[at + 5], a[at + 6], a[at + 7]);
+        }
+        for (; i < n; i++) {
+            scatter4(a[from + i], d, i, n);
+        }
+    }
+
+    /** Transposes elements v0..v7 into 4 byte planes and stores them at position {@code i} of the {@code n}-wide planes. */
+    private static void store4(byte[] d, int i, int n, int v0, int v1, int v2, int v3, int v4, int v5, int v6,
+            int v7) {
+        long x0 = (v0 & 0xFFFFFFFFL) | (long) v4 << 32;
+        long x1 = (v1 & 0xFFFFFFFFL) | (long) v5 << 32;
+        long x2 = (v2 & 0xFFFFFFFFL) | (long) v6 << 32;
+        long x3 = (v3 & 0xFFFFFFFFL) | (long) v7 << 32;
+        long t;
+        t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+        t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+        t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+        t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+        LONG_LE.set(d, i, x0);
+        LONG_LE.set(d, n + i, x1);
+        LONG_LE.set(d, 2 * n + i, x2);
+        LONG_LE.set(d, 3 * n + i, x3);
+    }
+
+    static void unshuffleFloats(byte[] s, float[] a, int from, int n) {
+        int n2 = 2 * n, n3 = 3 * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x0 = (long) LONG_LE.get(s, i);
+            long x1 = (long) LONG_LE.get(s, n + i);
+            long x2 = (long) LONG_LE.get(s, n2 + i);
+            long x3 = (long) LONG_LE.get(s, n3 + i);
+            long t;
+            t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+            t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+            t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+            t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+            int at = from + i;
+            a[at] = Float.intBitsToFloat((int) x0);
+            a[at + 1] = Float.intBitsToFloat((int) x1);
+            a[at + 2] = Float.intBitsToFloat((int) x2);
+            a[at + 3] = Float.intBitsToFloat((int) x3);
+            a[at + 4] = Float.intBitsToFloat((int) (x0 >>> 32));
+            a[at + 5] = Float.intBitsToFloat((int) (x1 >>> 32));
+            a[at + 6] = Float.intBitsToFloat((int) (x2 >>> 32));
+            a[at + 7] = Float.intBitsToFloat((int) (x3 >>> 32));
+        }
+        for (; i < n; i++) {
+            a[from + i] = Float.intBitsToFloat(gather4(s, i, n));
+        }
+    }
+
+    static void unshuffleInts(byte[] s, int[] a, int from, int n) {
+        int n2 = 2 * n, n3 = 3 * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x0 = (long) LONG_LE.get(s, i);
+            long x1 = (long) LONG_LE.get(s, n + i);
+            long x2 = (long) LONG_LE.get(s, n2 + i);
+            long x3 = (long) LONG_LE.get(s, n3 + i);
+            long t;
+            t = ((x0 >>> 8) ^ x1) & 0x00FF00FF00FF00FFL; x0 ^= t << 8; x1 ^= t;
+            t = ((x2 >>> 8) ^ x3) & 0x00FF00FF00FF00FFL; x2 ^= t << 8; x3 ^= t;
+            t = ((x0 >>> 16) ^ x2) & 0x0000FFFF0000FFFFL; x0 ^= t << 16; x2 ^= t;
+            t = ((x1 >>> 16) ^ x3) & 0x0000FFFF0000FFFFL; x1 ^= t << 16; x3 ^= t;
+            int at = from + i;
+            a[at] = (int) x0;
+            a[at + 1] = (int) x1;
+            a[at + 2] = (int) x2;
+            a[at + 3] = (int) x3;
+            a[at + 4] = (int) (x0 >>> 32);
+            a[at + 5] = (int) (x1 >>> 32);
+            a[at + 6] = (int) (x2 >>> 32);
+            a[at + 7] = (int) (x3 >>> 32);
+        }
+        for (; i < n; i++) {
+            a[from + i] = gather4(s, i, n);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast 8-byte shuffles produce exactly the byte planes of the plain definition (byte b of element i at
+ * The fast 8- and 4-byte shuffles produce exactly the byte planes of the plain definition (byte b of element i at
  * {@code b * n + i}), and the unshuffles invert them, for lengths that are and are not multiples of 8.
  */
 class ShuffleTest {
@@ -46,6 +46,41 @@ class ShuffleTest {
             ArraySerializers.unshuffleDoubles(plain, doublesBack, 3, n);
             for (int i = 0; i < n; i++) {
                 assertEquals(values[i], Double.doubleToRawLongBits(doublesBack[3 + i]), "doubles back, n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void unrolledFourByteShufflesMatchThePlainDefinitionAndInvert() {
+        Random random = new Random(6);
+        for (int n : new int[] {8, 13, 64, 1001, 4096}) {
+            int[] values = random.ints(n).toArray();
+            float[] floats = new float[n + 3];
+            int[] ints = new int[n + 3];
+            for (int i = 0; i < n; i++) {
+                ints[3 + i] = values[i];
+                floats[3 + i] = Float.intBitsToFloat(values[i]);
+            }
+            byte[] plain = new byte[n * 4];
+            for (int i = 0; i < n; i++) {
+                for (int b = 0; b < 4; b++) {
+                    plain[b * n + i] = (byte) (values[i] >>> (8 * b));
+                }
+            }
+            byte[] fromInts = new byte[n * 4];
+            ArraySerializers.shuffleInts(ints, 3, n, fromInts);
+            assertArrayEquals(plain, fromInts, "ints, n=" + n);
+            byte[] fromFloats = new byte[n * 4];
+            ArraySerializers.shuffleFloats(floats, 3, n, fromFloats);
+            assertArrayEquals(plain, fromFloats, "floats, n=" + n);
+
+            int[] intsBack = new int[n + 3];
+            ArraySerializers.unshuffleInts(plain, intsBack, 3, n);
+            assertArrayEquals(ints, intsBack, "ints back, n=" + n);
+            float[] floatsBack = new float[n + 3];
+            ArraySerializers.unshuffleFloats(plain, floatsBack, 3, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(values[i], Float.floatToRawIntBits(floatsBack[3 + i]), "floats back, n=" + n);
             }
         }
     }
