@@ -40,10 +40,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link ObjectStore} on S3 (or an S3-compatible server): one object per path under {@code s3://bucket/prefix}.
  *
  * <p>Small objects move in one request; a large staged object is uploaded as a multipart upload whose parts go
- * up in parallel from a spool file, and a large object is read through parallel ranged GETs into a bounded
- * window that streams in order (see {@link RangedInputStream}). Requests run on the SDK's sync client over a
- * sized Apache connection pool; transient failures are retried by the SDK's standard retry strategy (backoff
- * with jitter) and, for bodies cut mid-transfer, by resuming the read from where it stopped.
+ * up in parallel from a spool file. Every read is one plain GET; a large object streams from it whole when that
+ * connection keeps up, and otherwise through parallel ranged GETs into a bounded window that streams in order
+ * (see {@link RangedInputStream}). Every body uploaded carries its CRC32, which the server verifies; over plain
+ * http it goes as {@code UNSIGNED-PAYLOAD}, as over https (see {@link UnsignedPayloadSigner}). Requests run on
+ * the SDK's sync client over a sized Apache connection pool; transient failures are retried by the SDK's
+ * standard retry strategy (backoff with jitter) and, for bodies cut mid-transfer, by resuming the read from where
+ * it stopped.
  *
  * <p>Put-if-absent uses {@code If-None-Match: *} when the server honours it (AWS S3 does since 2024; other
  * servers are probed once), and a HEAD before the PUT otherwise.
@@ -57,12 +60,14 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Settings settings;
     private final S3Client s3;
     private final ThreadPoolExecutor transfers;
+    private final SpoolBudget spoolBudget;
     private volatile Boolean conditionalWrites;
 
     private S3ObjectStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
         this.s3 = s3;
         this.conditionalWrites = settings.conditionalWrites().orElse(settings.endpoint().isEmpty() ? true : null);
+        this.spoolBudget = new SpoolBudget(settings.memorySpool());
         int n = settings.transferThreads();
         int pool = POOLS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
@@ -129,6 +134,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     ExecutorService transfers() {
         return transfers;
+    }
+
+    /** Heap that this store's staged objects may hold beyond their first part, together. */
+    SpoolBudget spoolBudget() {
+        return spoolBudget;
     }
 
     @Override

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * {@code s3.singleStreamReadMiBps},
  * {@code s3.maxAttempts},
  * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}),
- * {@code s3.spoolDir}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
+ * {@code s3.spoolDir}, {@code s3.memorySpoolMiB}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
  * false with an endpoint), {@code s3.signPayloads} (default false).
  *
  * @param bucket the bucket of the root
@@ -55,6 +55,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param retryBaseDelay base of the exponential backoff with jitter between attempts
  * @param conditionalWrites whether to use {@code If-None-Match: *}: empty to probe the server once
  * @param spoolDir where staged writes larger than {@code partSize} spill, or empty for the JVM temp directory
+ * @param memorySpool bytes of heap the store's staged objects may hold beyond their first part, all together,
+ *     before spilling to {@code spoolDir} (default: an eighth of the maximum heap)
  * @param chunkedEncoding whether the SDK signs bodies chunk by chunk ({@code aws-chunked}) rather than whole
  * @param expectContinue whether PUTs wait for {@code 100 Continue} before sending their body
  * @param signPayloads whether bodies sent over plain http are signed (SHA-256) as the SDK does by default, rather
@@ -85,6 +87,7 @@ record S3Settings(
         Duration retryBaseDelay,
         Optional<Boolean> conditionalWrites,
         Optional<Path> spoolDir,
+        long memorySpool,
         boolean chunkedEncoding,
         boolean expectContinue,
         boolean signPayloads) {
@@ -183,11 +186,13 @@ record S3Settings(
                 partSize,
                 integer(s, "s3.readPartSizeMiB", 16, 1, 1024) * MIB,
                 integer(s, "s3.readAheadParts", 3, 1, 64),
-                integer(s, "s3.singleStreamReadMiBps", 400, 0, 1_000_000),
+                integer(s, "s3.singleStreamReadMiBps", 200, 0, 1_000_000),
                 integer(s, "s3.maxAttempts", 8, 1, 100),
                 Duration.ofMillis(integer(s, "s3.retryBaseDelayMs", 100, 1, 60_000)),
                 text(s, "s3.conditionalWrites").filter(v -> !v.equalsIgnoreCase("auto")).map(v -> parseBool("s3.conditionalWrites", v)),
                 text(s, "s3.spoolDir").map(Path::of),
+                integer(s, "s3.memorySpoolMiB", (int) Math.min(Runtime.getRuntime().maxMemory() / 8 / MIB, 1 << 20), 0,
+                        1 << 20) * MIB,
                 bool(s, "s3.chunkedEncoding").orElse(endpoint.isEmpty()),
                 bool(s, "s3.expectContinue").orElse(endpoint.isEmpty()),
                 bool(s, "s3.signPayloads").orElse(false));

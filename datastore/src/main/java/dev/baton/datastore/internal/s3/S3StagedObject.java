@@ -27,10 +27,16 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * A staged S3 object: bytes spool in memory up to one part, then to a temporary file; the commit HEADs the
+ * A staged S3 object: bytes spool in memory, one part per array, then to a temporary file; the commit HEADs the
  * final key (content-addressed: an existing object has these very bytes) and sends one PUT for a small object
- * or a multipart upload whose parts go up in parallel, read straight from the spool file. Memory stays bounded
- * by one part whatever the object's size.
+ * or a multipart upload whose parts go up in parallel, straight from the arrays or the spool file.
+ *
+ * <p>Memory: the first part is always held in memory; parts after it only while the store's memory budget
+ * ({@link S3ObjectStore#spoolBudget()}, shared by every staged object of the store) has room for them. Once it
+ * has none, every part moves to the spool file and gives its memory back, so an object far larger than the
+ * heap streams through a file. Why hold parts in memory at all: the key is known only once every byte is
+ * written, so the upload cannot start before then, and writing the object to a file and reading it back costs
+ * more than the upload itself when the server is near.
  *
  * <p>The spool computes each part's CRC32 as the bytes arrive, so a part goes up in one read of the file: the
  * server verifies the checksum, and the SDK does not read the part a second time to compute it.
@@ -46,7 +52,8 @@ final class S3StagedObject implements ObjectStore.Staged {
 
     S3StagedObject(S3ObjectStore store) {
         this.store = store;
-        this.spool = new Spool(Math.toIntExact(store.settings().partSize()), store.settings().spoolDir().orElse(null));
+        this.spool = new Spool(Math.toIntExact(store.settings().partSize()), store.settings().spoolDir().orElse(null),
+                store.spoolBudget());
     }
 
     @Override
@@ -62,7 +69,7 @@ final class S3StagedObject implements ObjectStore.Staged {
         String key = store.key(path);
         try {
             spool.finish();
-            if (spool.file == null) {
+            if (spool.file == null && spool.parts.isEmpty()) {
                 return store.putIfAbsent(key, spool.buffer, spool.count, true);
             }
             if (store.existsKey(key)) {
@@ -82,8 +89,13 @@ final class S3StagedObject implements ObjectStore.Staged {
         long size = spool.size;
         long partSize = Math.max(store.settings().partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
         int parts = Math.toIntExact((size + partSize - 1) / partSize);
-        // the spool's CRCs are per configured part; an object of more than MAX_PARTS of them has bigger parts
+        // the spool's CRCs (and arrays) are per configured part; an object of more than MAX_PARTS of them has
+        // bigger parts, which only a spool file can serve
         boolean spooledCrcs = partSize == spool.partSize;
+        if (!spooledCrcs && spool.file == null) {
+            throw new IllegalStateException("staged object of " + size + " bytes held in memory in parts of "
+                    + spool.partSize + " bytes, more than " + MAX_PARTS + " parts");
+        }
         String uploadId = store.client().createMultipartUpload(store.createMultipart(key).build()).uploadId();
         List<Future<CompletedPart>> futures = new ArrayList<>(parts);
         try {
@@ -105,8 +117,9 @@ final class S3StagedObject implements ObjectStore.Staged {
                     } else {
                         request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
                     }
-                    RequestBody body = RequestBody.fromContentProvider(
-                            () -> new FileRange(file, offset, length), length, OCTETS);
+                    RequestBody body = file == null
+                            ? S3ObjectStore.body(spool.part(number - 1), (int) length)
+                            : RequestBody.fromContentProvider(() -> new FileRange(file, offset, length), length, OCTETS);
                     UploadPartResponse r = store.client().uploadPart(request.build(), body);
                     return CompletedPart.builder()
                             .partNumber(number)
@@ -157,15 +170,21 @@ final class S3StagedObject implements ObjectStore.Staged {
     }
 
     /**
-     * An output stream that keeps up to {@code limit} bytes in memory, then moves everything to a file, and
-     * computes the CRC32 of every {@code limit}-byte part on the way.
+     * An output stream that keeps the first {@code limit}-byte part in memory, further parts in memory too while
+     * the budget has room (each a full array of {@code limit} bytes), then everything in a file; it computes the
+     * CRC32 of every part on the way.
      */
     private static final class Spool extends OutputStream {
         private final int limit;
         private final long partSize;
         private final Path directory;
+        private final SpoolBudget budget;
+        /** The part being written (the first one grows as it fills); null once in the file. */
         private byte[] buffer = new byte[8192];
         private int count;
+        /** Full parts held in memory before the one in {@code buffer}, each {@code limit} bytes. */
+        private final List<byte[]> parts = new ArrayList<>();
+        private long reserved;
         private Path file;
         private OutputStream fileOut;
         private long size;
@@ -174,10 +193,16 @@ final class S3StagedObject implements ObjectStore.Staged {
         private long[] partCrcs = new long[16];
         private int crcCount;
 
-        Spool(int limit, Path directory) {
+        Spool(int limit, Path directory, SpoolBudget budget) {
             this.limit = limit;
             this.partSize = limit;
             this.directory = directory;
+            this.budget = budget;
+        }
+
+        /** Part {@code i} (from 0) of an object held in memory. */
+        byte[] part(int i) {
+            return i < parts.size() ? parts.get(i) : buffer;
         }
 
         private void checksum(byte[] b, int off, int len) {
@@ -211,32 +236,56 @@ final class S3StagedObject implements ObjectStore.Staged {
             if (done) {
                 throw new IOException("staged object is already committed or closed");
             }
-            if (fileOut == null && (long) count + len > limit) {
-                spill();
-            }
             if (fileOut != null) {
                 fileOut.write(b, off, len);
                 checksum(b, off, len);
-            } else {
-                if (count + len > buffer.length) {
-                    buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(count + len, buffer.length * 2)));
+                return;
+            }
+            checksum(b, off, len);
+            while (len > 0) {
+                if (count == limit) {
+                    if (!budget.tryReserve(limit)) {
+                        spill();
+                        fileOut.write(b, off, len);
+                        return;
+                    }
+                    reserved += limit;
+                    parts.add(buffer);
+                    buffer = new byte[limit];
+                    count = 0;
                 }
-                System.arraycopy(b, off, buffer, count, len);
-                count += len;
-                size += len;
+                int n = Math.min(len, limit - count);
+                if (count + n > buffer.length) {
+                    buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(count + n, buffer.length * 2)));
+                }
+                System.arraycopy(b, off, buffer, count, n);
+                count += n;
+                off += n;
+                len -= n;
             }
         }
 
+        /** Moves the parts held in memory to a new spool file and gives their memory back. */
         private void spill() throws IOException {
             file = directory == null
                     ? Files.createTempFile("baton-s3-", ".spool")
                     : Files.createTempFile(Files.createDirectories(directory), "baton-s3-", ".spool");
             fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            for (byte[] part : parts) {
+                fileOut.write(part);
+            }
             fileOut.write(buffer, 0, count);
-            size = 0;
-            checksum(buffer, 0, count);
+            releaseMemory();
+        }
+
+        private void releaseMemory() {
+            parts.clear();
             buffer = null;
             count = 0;
+            if (reserved > 0) {
+                budget.release(reserved);
+                reserved = 0;
+            }
         }
 
         @Override
@@ -256,15 +305,15 @@ final class S3StagedObject implements ObjectStore.Staged {
             done = true;
             if (fileOut != null) {
                 fileOut.close();
-                if (size % partSize != 0) {
-                    endPart();
-                }
+            }
+            if (size % partSize != 0) {
+                endPart();
             }
         }
 
         void discard() {
             done = true;
-            buffer = null;
+            releaseMemory();
             try {
                 if (fileOut != null) {
                     fileOut.close();

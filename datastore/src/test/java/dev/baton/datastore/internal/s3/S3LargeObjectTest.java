@@ -11,12 +11,15 @@ import dev.baton.testsupport.FaultInjectingProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -192,6 +195,41 @@ class S3LargeObjectTest {
                         + counting.requestHeads());
                 assertFalse(counting.requestHeads().get(counting.requestHeads().size() - 1)
                         .toLowerCase(java.util.Locale.ROOT).contains("range:"), "a plain GET");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "memory budget {0} MiB")
+    @ValueSource(ints = {0, 5, 1024})
+    void stagedPartsStayInMemoryWhileTheBudgetHasRoomThenSpool(int budgetMiB, @TempDir Path spoolDir)
+            throws Exception {
+        Map<String, String> settings = SharedS3.settings(); // 5 MiB parts
+        settings.put("s3.memorySpoolMiB", Integer.toString(budgetMiB));
+        settings.put("s3.spoolDir", spoolDir.toString());
+        byte[] data = new byte[17 * MIB + 11];
+        new Random(budgetMiB).nextBytes(data);
+        try (S3ObjectStore store = S3ObjectStore.open(SharedS3.config(bucket, settings), Map.of())) {
+            try (ObjectStore.Staged staged = store.stage()) {
+                for (int off = 0; off < data.length; off += 999_999) {
+                    staged.out().write(data, off, Math.min(999_999, data.length - off));
+                }
+                long spoolFiles;
+                try (var files = Files.list(spoolDir)) {
+                    spoolFiles = files.count();
+                }
+                // the first part is always in memory; the 3 after it fit a budget of 1024 MiB, not of 0 or 5
+                assertEquals(budgetMiB >= 15 ? 0 : 1, spoolFiles, "spool files while staged");
+                assertEquals(budgetMiB >= 15 ? 15L * MIB : 0, store.spoolBudget().used(), "memory held");
+                assertTrue(staged.commitIfAbsent("F/data/sp/spooled"));
+            }
+            assertEquals(0, store.spoolBudget().used(), "memory given back");
+            try (var files = Files.list(spoolDir)) {
+                assertEquals(0, files.count(), "spool file deleted");
+            }
+            HeadObjectResponse head = raw().headObject(b -> b.bucket(bucket).key("baton/F/data/sp/spooled"));
+            assertTrue(head.eTag().endsWith("-4\""), "4 parts of 5 MiB: " + head.eTag());
+            try (InputStream in = store.open("F/data/sp/spooled")) {
+                assertArrayEquals(data, in.readAllBytes());
             }
         }
     }
