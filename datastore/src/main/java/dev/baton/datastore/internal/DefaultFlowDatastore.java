@@ -202,14 +202,27 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return store.read(path).map(json -> MetadataJson.read(json, type, where(path)));
     }
 
+    /** Logs up to this size are written in one replacing write; larger ones stream through a staged object. */
+    private static final int SMALL_LOG_BYTES = 1 << 20;
+
     @Override
     public void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content) {
         String path = attemptPath(task, attempt, stream.suffix());
-        // logs stream through a staged object (they may be large); a re-run of the same attempt replaces them
-        store.delete(path);
-        try (ObjectStore.Staged staged = store.stage()) {
-            content.transferTo(staged.out());
-            staged.commitIfAbsent(path);
+        try {
+            // most logs are small: one replacing write (on S3 one PUT) is enough
+            byte[] head = content.readNBytes(SMALL_LOG_BYTES + 1);
+            if (head.length <= SMALL_LOG_BYTES) {
+                store.write(path, head);
+                return;
+            }
+            // a large log streams through a staged object, which only commits where nothing is; a re-run of the
+            // same attempt replaces its logs, hence the delete
+            store.delete(path);
+            try (ObjectStore.Staged staged = store.stage()) {
+                staged.out().write(head);
+                content.transferTo(staged.out());
+                staged.commitIfAbsent(path);
+            }
         } catch (IOException e) {
             throw new TransientFailureException("cannot store the " + stream.suffix() + " of " + flowName + "/" + task
                     + " (attempt " + attempt + ") in " + store.root() + ": " + e, e);

@@ -234,6 +234,12 @@ class FlowDatastoreMetadataTest {
             assertEquals("again", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         assertTrue(Files.isRegularFile(root.resolve("TrainFlow/12/train/3/0.stdout")));
+        // a large log (streamed, not written in one piece) is replaced by a re-run too
+        byte[] bigger = "another line of output\n".repeat(100_000).getBytes(StandardCharsets.UTF_8);
+        ds.writeLog(TASK, 0, LogStream.STDOUT, new ByteArrayInputStream(bigger));
+        try (InputStream in = ds.openLog(TASK, 0, LogStream.STDOUT).orElseThrow()) {
+            assertTrue(java.util.Arrays.equals(bigger, in.readAllBytes()));
+        }
     }
 
     @Test
