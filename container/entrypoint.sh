@@ -11,6 +11,8 @@
 #   BATON_JAR              the fat jar (default /opt/baton/baton.jar)
 #   BATON_LAUNCH_CLASSPATH a class path to run dev.baton.cli.Main from instead of the jar (tests, development)
 #   BATON_CDS_ARCHIVE      the AppCDS archive of the jar (default /opt/baton/baton.jsa, used when present)
+#   BATON_AOT_CACHE        the AOT cache of the jar (default /opt/baton/baton.aot), used instead of the AppCDS
+#                          archive when present and the JVM is JDK 25 or later (the image built with JAVA_VERSION=25)
 #   BATON_MAX_RAM_PERCENT  share of the container memory limit for the heap (default 75)
 #   BATON_JAVA_OPTS        extra JVM options, appended last (they win)
 #   JAVA                   the java binary (default: java on PATH)
@@ -48,11 +50,37 @@ fi
 # collector and no perf data file start fastest; the heap follows the container's memory limit (container
 # support is on by default in JDK 17) instead of a fixed -Xmx that would be wrong for every @Resources size.
 jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1
-  -XX:-UsePerfData -Xshare:auto)
+  -XX:-UsePerfData)
+
+# The JVM's feature release, from the JDK's `release` file next to bin/java (starting a JVM to ask would cost a
+# tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags.
+java_feature=0
+if java_path="$(command -v "$java_bin" 2>/dev/null)" && java_path="$(readlink -f "$java_path" 2>/dev/null)"; then
+  release="$(dirname "$(dirname "$java_path")")/release"
+  if [ -r "$release" ]; then
+    version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
+    java_feature="${version:-0}"
+  fi
+fi
+if [ "$java_feature" -ge 24 ]; then
+  # JDK 24+ warn on stderr, in every task's stored log, when Kryo calls sun.misc.Unsafe's memory methods and when
+  # zstd-jni loads its native library: both are the libraries' intended use, allowed here
+  jvm+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
+fi
+
 cds="${BATON_CDS_ARCHIVE:-/opt/baton/baton.jsa}"
-if [ -z "${BATON_LAUNCH_CLASSPATH:-}" ] && [ -f "$cds" ]; then
+aot="${BATON_AOT_CACHE:-/opt/baton/baton.aot}"
+if [ -z "${BATON_LAUNCH_CLASSPATH:-}" ] && [ "$java_feature" -ge 25 ] && [ -f "$aot" ]; then
+  # the AOT cache trained from this very jar (JEP 483/514). AOTMode=auto: a cache that does not match the JVM, the
+  # jar or the flags is not used and the task runs without it, never fails; -Xlog:aot=off because the JVM would
+  # report that on stdout, into the task's log (BATON_JAVA_OPTS=-Xlog:aot shows why a cache is not used)
+  # (-Xshare:* may not be given with -XX:AOTCache)
+  jvm+=(-XX:AOTMode=auto -XX:AOTCache="$aot" -Xlog:aot=off)
+elif [ -z "${BATON_LAUNCH_CLASSPATH:-}" ] && [ -f "$cds" ]; then
   # an archive dumped from this very jar; a mismatched one is ignored by the JVM with -Xshare:auto, never fatal
-  jvm+=(-XX:SharedArchiveFile="$cds")
+  jvm+=(-Xshare:auto -XX:SharedArchiveFile="$cds")
+else
+  jvm+=(-Xshare:auto)
 fi
 if [ -n "${BATON_JAVA_OPTS:-}" ]; then
   # shellcheck disable=SC2206 # a list of JVM options, split on blanks like JAVA_TOOL_OPTIONS

@@ -28,6 +28,13 @@ import javax.tools.ToolProvider;
  * that loads a parent artifact and persists one, with the package already unpacked on the host (warm) and
  * downloaded, verified and unpacked first (cold); (c) the CPU seconds of the task process (bash {@code times}).
  *
+ * <p>With {@code BATON_BENCH_JAVA} set to the java binary of a JDK 25 or later, the same tasks also run on that JVM
+ * (the entrypoint's {@code JAVA}): {@code j25-default} (the JDK's own CDS archive), {@code j25-appcds} (a dynamic
+ * AppCDS archive recorded with {@code -XX:ArchiveClassesAtExit} from a cold {@code end} task: the static dump of
+ * merged class lists that {@code CdsTraining} does for JDK 17 is refused by JDK 25) and {@code j25-aot} (the AOT
+ * cache {@code CdsTraining} trains on that JDK, as the image built with {@code JAVA_VERSION=25} ships).
+ * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants.
+ *
  * <p>Usage: {@code container/bench-startup.sh [RUNS]} (builds what it needs).
  * Arguments: {@code REPO_ROOT [RUNS]}.
  */
@@ -84,11 +91,36 @@ public final class ContainerTaskStartup {
             String key = run(List.of("java", "-jar", jar.toString(), "--quiet", "package"), packaging, work).out.trim();
             env.put("BATON_CODE_PACKAGE", key);
 
+            String only = System.getenv().getOrDefault("BATON_BENCH_VARIANTS", "");
+            java.util.function.Predicate<String> wanted = name -> only.isBlank()
+                    || List.of(only.split(",")).contains(name);
             // the AppCDS archive, built as the Dockerfile builds it: the jar's own training (CdsTraining), whose tasks
             // run against an S3 endpoint of its own
             Path jsa = work.resolve("baton.jsa");
-            run(List.of("java", "-cp", jar.toString(), "dev.baton.cli.internal.cds.CdsTraining", jsa.toString()),
-                    Map.of(), work);
+            if (wanted.test("appcds") || wanted.test("appcds-serial")) {
+                run(List.of("java", "-cp", jar.toString(), "dev.baton.cli.internal.cds.CdsTraining", jsa.toString()),
+                        Map.of(), work);
+            }
+            String java25 = System.getenv().getOrDefault("BATON_BENCH_JAVA", "");
+            Path aot = work.resolve("baton.aot");
+            Path jsa25 = work.resolve("baton-25.jsa");
+            if (!java25.isBlank() && (wanted.test("j25-aot") || wanted.test("j25-aot-serial"))) {
+                // as the Dockerfile builds it with JAVA_VERSION=25
+                run(List.of(java25, "-cp", jar.toString(), "dev.baton.cli.internal.cds.CdsTraining", aot.toString()),
+                        Map.of(), work);
+            }
+            if (!java25.isBlank() && wanted.test("j25-appcds")) {
+                Map<String, String> e = new HashMap<>(env);
+                e.put("JAVA", java25);
+                e.put("BATON_CDS_ARCHIVE", work.resolve("none.jsa").toString());
+                e.put("BATON_AOT_CACHE", work.resolve("none.aot").toString());
+                e.put("BATON_CODE_PACKAGE_CACHE", work.resolve("cache-train-25").toString());
+                task(entrypoint, e, work, List.of("step", "start", "--run-id", "t25", "--task-id", "job-ts"));
+                e.put("BATON_CODE_PACKAGE_CACHE", work.resolve("cache-train-25-cold").toString());
+                e.put("BATON_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + jsa25);
+                task(entrypoint, e, work, List.of("step", "end", "--run-id", "t25", "--task-id", "job-te",
+                        "--input-paths", "t25/start/job-ts"));
+            }
 
             System.out.printf(Locale.ROOT, "container-mode task overhead, %d runs each (median / best), S3Proxy on"
                     + " loopback, %d cores%n", runs, Runtime.getRuntime().availableProcessors());
@@ -97,12 +129,25 @@ public final class ContainerTaskStartup {
             int n = 0;
             // "serial": BATON_STARTUP_WARMUP=false, the start-up work on the main thread only (no background opening
             // of the store, no warm-up thread): what the overlap saves on 2 idle cores
-            record Variant(String name, Path archive, boolean cold, boolean overlap) {}
-            List<Variant> variants = List.of(new Variant("default", work.resolve("none.jsa"), false, true),
-                    new Variant("default", work.resolve("none.jsa"), true, true),
+            record Variant(String name, Path archive, boolean cold, boolean overlap, String java, Path aotCache) {
+                Variant(String name, Path archive, boolean cold, boolean overlap) {
+                    this(name, archive, cold, overlap, "java", null);
+                }
+            }
+            Path none = work.resolve("none.jsa");
+            List<Variant> variants = new ArrayList<>(List.of(new Variant("default", none, false, true),
+                    new Variant("default", none, true, true),
                     new Variant("appcds", jsa, false, true),
                     new Variant("appcds-serial", jsa, false, false),
-                    new Variant("appcds", jsa, true, true));
+                    new Variant("appcds", jsa, true, true)));
+            if (!java25.isBlank()) {
+                variants.addAll(List.of(new Variant("j25-default", none, false, true, java25, null),
+                        new Variant("j25-appcds", jsa25, false, true, java25, null),
+                        new Variant("j25-aot", none, false, true, java25, aot),
+                        new Variant("j25-aot-serial", none, false, false, java25, aot),
+                        new Variant("j25-aot", none, true, true, java25, aot)));
+            }
+            variants.removeIf(v -> !wanted.test(v.name()));
             for (Variant v : variants) {
                 List<Sample> starts = new ArrayList<>();
                 List<Sample> ends = new ArrayList<>();
@@ -110,6 +155,9 @@ public final class ContainerTaskStartup {
                 for (int i = 0; i < runs + 1; i++) {
                     Map<String, String> e = new HashMap<>(env);
                     e.put("BATON_CDS_ARCHIVE", v.archive().toString());
+                    e.put("JAVA", v.java());
+                    e.put("BATON_AOT_CACHE", v.aotCache() == null ? work.resolve("none.aot").toString()
+                            : v.aotCache().toString());
                     if (!v.overlap()) {
                         e.put("BATON_STARTUP_WARMUP", "false");
                     }

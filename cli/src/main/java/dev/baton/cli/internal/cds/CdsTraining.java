@@ -33,14 +33,32 @@ import java.util.stream.Stream;
  * with {@code -Xshare:dump}; the archive is written to a temporary file and renamed into place, because a JVM that
  * maps a half-written archive crashes.
  *
+ * <p>On JDK 25 and later the same workload can train an <em>AOT cache</em> instead (JEP 483/514: classes loaded
+ * and linked ahead of time, lambda forms and proxies included, which a static archive from a class list lacks):
+ * {@link #trainAotCache} records one container task, a step that downloads a code package not cached yet, loads its
+ * input and persists its artifacts, with {@code -XX:AOTCacheOutput}; the JVM writes the cache when that task exits.
+ * A cache holds what one training JVM did, so it is the most complete task that is recorded; the earlier runs only
+ * put the package and the input in place.
+ *
  * <p>Usage: {@code java -cp baton.jar dev.baton.cli.internal.cds.CdsTraining ARCHIVE [JVM_OPTION...]} with the
- * java binary and jar of the image; the JVM options default to those of container/entrypoint.sh that must match at
- * dump and run time ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}). Exit codes: 0 written, 1 a training run
- * failed (its output is printed), 2 usage.
+ * java binary and jar of the image; an {@code ARCHIVE} whose name ends in {@code .aot} is an AOT cache (JDK 25 or
+ * later). The JVM options default to those of container/entrypoint.sh that must match at dump and run time
+ * ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and for an AOT cache the entrypoint's JDK 24+ options too).
+ * Exit codes: 0 written, 1 a training run failed (its output is printed), 2 usage (also: an AOT cache asked of a
+ * JDK older than 25).
  */
 public final class CdsTraining {
     /** The task JVM's options that the archive must be dumped with. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /**
+     * The options of container/entrypoint.sh for a JDK 24 or later, that an AOT cache is trained with: the
+     * libraries' use of {@code sun.misc.Unsafe} (Kryo) and of {@code System.loadLibrary} (zstd-jni) would otherwise
+     * print warnings into every task's stored log.
+     */
+    public static final List<String> AOT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+    /** The first Java feature release with one-step AOT cache training ({@code -XX:AOTCacheOutput}, JEP 514). */
+    public static final int AOT_MIN_FEATURE = 25;
     private static final String FLOW = "dev.baton.examples.HelloFlow";
 
     private CdsTraining() {}
@@ -51,13 +69,26 @@ public final class CdsTraining {
             System.err.println("usage: java -cp baton.jar " + CdsTraining.class.getName() + " ARCHIVE [JVM_OPTION...]");
             System.exit(2);
         }
-        List<String> options = args.length > 1 ? List.of(args).subList(1, args.length) : DEFAULT_JVM_OPTIONS;
+        boolean aot = args[0].endsWith(".aot");
+        if (aot && Runtime.version().feature() < AOT_MIN_FEATURE) {
+            System.err.println("baton: an AOT cache (" + args[0] + ") needs JDK " + AOT_MIN_FEATURE + " or later; this is "
+                    + Runtime.version() + ": run the training with that JDK's java, or name a .jsa archive instead");
+            System.exit(2);
+        }
+        List<String> options = args.length > 1 ? List.of(args).subList(1, args.length)
+                : aot ? AOT_JVM_OPTIONS : DEFAULT_JVM_OPTIONS;
+        String classPath = System.getProperty("java.class.path");
         try {
-            int classes = train(Path.of(args[0]), options, System.getProperty("java.class.path"), System.err).size();
-            System.err.println("baton: AppCDS archive " + args[0] + " written (" + classes + " classes)");
+            if (aot) {
+                long bytes = trainAotCache(Path.of(args[0]), options, classPath, System.err);
+                System.err.println("baton: AOT cache " + args[0] + " written (" + bytes + " bytes)");
+            } else {
+                int classes = train(Path.of(args[0]), options, classPath, System.err).size();
+                System.err.println("baton: AppCDS archive " + args[0] + " written (" + classes + " classes)");
+            }
             System.exit(0);
         } catch (TrainingException e) {
-            System.err.println("baton: AppCDS training failed: " + e.getMessage());
+            System.err.println("baton: " + (aot ? "AOT cache" : "AppCDS") + " training failed: " + e.getMessage());
             System.exit(1);
         }
     }
@@ -78,26 +109,12 @@ public final class CdsTraining {
             throw new UncheckedIOException(e);
         }
         try (TrainingS3 s3 = TrainingS3.start()) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Runner runner = new Runner(java, jvmOptions, classPath, work);
+            Runner runner = new Runner(javaBinary(), jvmOptions, classPath, work, true);
             Map<String, String> local = Map.of("BATON_FLOW", FLOW);
             runner.run("run", local, "--quiet", "--datastore", "local", "--datastore-root",
                     work.resolve("local").toString(), "run", "--max-workers", "1");
 
-            Map<String, String> env = new java.util.HashMap<>(Map.of(
-                    "BATON_FLOW", FLOW,
-                    "BATON_DATASTORE", "s3",
-                    "BATON_DATASTORE_ROOT", "s3://baton-training/baton",
-                    "BATON_S3_ENDPOINT_URL", s3.endpoint().toString(),
-                    "AWS_ACCESS_KEY_ID", "training",
-                    "AWS_SECRET_ACCESS_KEY", "training",
-                    "AWS_REGION", "us-east-1",
-                    "BATON_CODE_PACKAGE_CACHE", work.resolve("code-cache").toString()));
-            Path packaged = Files.createDirectories(work.resolve("package"));
-            Files.writeString(packaged.resolve("training.txt"), "AppCDS training package\n");
-            String key = runner.run("package", env, "--quiet", "--classpath", packaged.toString(), "package").strip();
-            env.put("BATON_CODE_PACKAGE", key);
-            env.put("AWS_BATCH_JOB_ATTEMPT", "1");
+            Map<String, String> env = packagedTaskEnvironment(runner, s3, work);
             runner.run("start", env, "step", "start", "--run-id", "1", "--task-id", "s");
             runner.run("hello", env, "step", "hello", "--run-id", "1", "--task-id", "h", "--input-paths", "1/start/s");
             runner.run("end", env, "step", "end", "--run-id", "1", "--task-id", "e", "--input-paths", "1/hello/h");
@@ -115,7 +132,7 @@ public final class CdsTraining {
             Path absolute = archive.toAbsolutePath();
             Files.createDirectories(absolute.getParent());
             Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-            List<String> dump = new ArrayList<>(List.of(java));
+            List<String> dump = new ArrayList<>(List.of(runner.java));
             dump.addAll(jvmOptions);
             dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + merged,
                     "-XX:SharedArchiveFile=" + temporary, "-cp", classPath));
@@ -134,19 +151,96 @@ public final class CdsTraining {
         }
     }
 
-    /** Runs the training JVMs: each records its loaded classes in a list of its own. */
+    /**
+     * Trains an AOT cache (JDK 25 or later, the JDK this runs on): the same container tasks as {@link #train}, of
+     * which the {@code hello} step, with a code package that is not cached yet and an input to load, is recorded
+     * with {@code -XX:AOTCacheOutput}. The cache is written to a temporary file and renamed into place.
+     *
+     * @param classPath the class path the tasks run with: the jar (run with {@code -jar}), or a class path of jars
+     * @return the size of the cache in bytes
+     * @throws TrainingException when a training run fails (with its output) or the JVM wrote no cache
+     */
+    public static long trainAotCache(Path cache, List<String> jvmOptions, String classPath, PrintStream log) {
+        classPath = absolute(classPath);
+        Path work;
+        try {
+            work = Files.createTempDirectory("baton-aot-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (TrainingS3 s3 = TrainingS3.start()) {
+            Runner runner = new Runner(javaBinary(), jvmOptions, classPath, work, false);
+            Map<String, String> env = packagedTaskEnvironment(runner, s3, work);
+            runner.run("start", env, "step", "start", "--run-id", "1", "--task-id", "s");
+            Path absolute = cache.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+            Files.deleteIfExists(temporary);
+            // a fresh package cache: the recorded task downloads, verifies and unpacks the package as a cold task does
+            env.put("BATON_CODE_PACKAGE_CACHE", work.resolve("code-cache-recorded").toString());
+            runner.record = temporary;
+            runner.run("hello", env, "step", "hello", "--run-id", "1", "--task-id", "h", "--input-paths", "1/start/s");
+            if (!Files.isRegularFile(temporary)) {
+                throw new TrainingException("the recorded training task exited without writing the AOT cache "
+                        + temporary + ": see its output in the JVM's unified logging (-Xlog:aot)");
+            }
+            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            log.println("baton: AOT cache training: " + s3.objectCount()
+                    + " objects written to the training S3 endpoint");
+            return Files.size(absolute);
+        } catch (IOException e) {
+            throw new TrainingException("I/O error: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted", e);
+        } finally {
+            delete(work);
+        }
+    }
+
+    /** {@code baton package} of a small package to the training endpoint: a container task's environment with it. */
+    private static Map<String, String> packagedTaskEnvironment(Runner runner, TrainingS3 s3, Path work)
+            throws IOException, InterruptedException {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "BATON_FLOW", FLOW,
+                "BATON_DATASTORE", "s3",
+                "BATON_DATASTORE_ROOT", "s3://baton-training/baton",
+                "BATON_S3_ENDPOINT_URL", s3.endpoint().toString(),
+                "AWS_ACCESS_KEY_ID", "training",
+                "AWS_SECRET_ACCESS_KEY", "training",
+                "AWS_REGION", "us-east-1",
+                "BATON_CODE_PACKAGE_CACHE", work.resolve("code-cache").toString()));
+        Path packaged = Files.createDirectories(work.resolve("package"));
+        Files.writeString(packaged.resolve("training.txt"), "Baton start-up training package\n");
+        String key = runner.run("package", env, "--quiet", "--classpath", packaged.toString(), "package").strip();
+        env.put("BATON_CODE_PACKAGE", key);
+        env.put("AWS_BATCH_JOB_ATTEMPT", "1");
+        return env;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Runs the training JVMs: for a static archive each records its loaded classes in a list of its own; for an AOT
+     * cache, the run made while {@link #record} is set writes the cache there.
+     */
     private static final class Runner {
         final String java;
         final List<String> options;
         final String classPath;
         final Path work;
+        final boolean classLists;
         final List<Path> lists = new ArrayList<>();
+        Path record;
 
-        Runner(String java, List<String> options, String classPath, Path work) {
+        Runner(String java, List<String> options, String classPath, Path work, boolean classLists) {
             this.java = java;
             this.options = options;
             this.classPath = classPath;
             this.work = work;
+            this.classLists = classLists;
         }
 
         /** Runs {@code baton ARGS} and returns its standard output. */
@@ -154,7 +248,12 @@ public final class CdsTraining {
             Path list = work.resolve(name + ".lst");
             List<String> cmd = new ArrayList<>(List.of(java));
             cmd.addAll(options);
-            cmd.add("-XX:DumpLoadedClassList=" + list);
+            if (classLists) {
+                cmd.add("-XX:DumpLoadedClassList=" + list);
+            }
+            if (record != null) {
+                cmd.add("-XX:AOTCacheOutput=" + record);
+            }
             // as the entrypoint runs it: -jar for the image's fat jar, else the class path and main class
             if (fatJar(classPath)) {
                 cmd.addAll(List.of("-jar", classPath));
@@ -163,7 +262,9 @@ public final class CdsTraining {
             }
             cmd.addAll(List.of(args));
             String out = exec(name, cmd, env);
-            lists.add(list);
+            if (classLists) {
+                lists.add(list);
+            }
             return out;
         }
 
