@@ -56,6 +56,65 @@ class CdsTrainingTest {
         assertTrue(out.startsWith("baton "), out);
     }
 
+    @Test
+    void onJdk25TheTrainingWritesAnAotCacheThatTheTaskJvmUses(@TempDir Path tmp) throws Exception {
+        // as the Dockerfile does with JAVA_VERSION=25: the training runs on the image's JDK, the archive named .aot
+        String classPath = withoutManifestClassPaths(jarsOnly(System.getProperty("java.class.path"), tmp));
+        Path cache = tmp.resolve("cache/baton.aot");
+        Result training = java(Jdk25.java(), List.of("-cp", classPath, CdsTraining.class.getName(), cache.toString()));
+        assertEquals(0, training.code(), training.out());
+        assertTrue(training.out().contains("AOT cache " + cache + " written"), training.out());
+        assertTrue(Files.size(cache) > 10_000_000, "cache of " + Files.size(cache) + " bytes");
+        assertFalse(Files.exists(cache.resolveSibling("baton.aot.tmp")));
+
+        // -XX:AOTMode=on: the JVM refuses to start unless it can use the cache with this class path and these flags
+        List<String> run = new ArrayList<>(CdsTraining.AOT_JVM_OPTIONS);
+        run.addAll(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-cp", classPath, "dev.baton.cli.Main",
+                "--version"));
+        Result version = java(Jdk25.java(), run);
+        assertEquals(0, version.code(), version.out());
+        assertTrue(version.out().startsWith("baton "), version.out());
+    }
+
+    @Test
+    void anAotCacheAskedOfJdk17IsAUsageError(@TempDir Path tmp) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Result r = java(java, List.of("-cp", System.getProperty("java.class.path"), CdsTraining.class.getName(),
+                tmp.resolve("baton.aot").toString()));
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("needs JDK 25 or later"), r.out());
+        assertFalse(Files.exists(tmp.resolve("baton.aot")));
+    }
+
+    record Result(int code, String out) {}
+
+    private static Result java(Path java, List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        return new Result(p.waitFor(), out);
+    }
+
+    /**
+     * {@code classPath} without the jars whose manifest adds a {@code Class-Path} (test tools such as DynamoDB Local,
+     * whose {@code .} entry is a directory): creating an AOT cache refuses a class path with a non-empty directory.
+     * The image's class path is the fat jar alone.
+     */
+    private static String withoutManifestClassPaths(String classPath) throws Exception {
+        List<String> kept = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+                java.util.jar.Manifest manifest = jar.getManifest();
+                if (manifest == null
+                        || manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH) == null) {
+                    kept.add(entry);
+                }
+            }
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+
     /**
      * This build's class path with each classes directory packed into a jar: a CDS archive takes jars only (the
      * image's class path is the fat jar). Test classes stay out, as they are out of the image.

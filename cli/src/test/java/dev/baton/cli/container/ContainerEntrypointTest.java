@@ -254,6 +254,76 @@ class ContainerEntrypointTest {
     }
 
     @Test
+    void onJdk25TheEntrypointAllowsTheLibrariesUnsafeAndNativeAccessAndUsesTheAotCache() throws Exception {
+        // a stand-in JDK: bin/java prints its arguments, `release` names the version as a real JDK's does
+        Path jdk25 = fakeJdk("jdk25", "25.0.3");
+        Path jar = Files.writeString(tmp.resolve("baton.jar"), "jar");
+        Path jsa = Files.writeString(tmp.resolve("baton.jsa"), "jsa");
+        Path aot = Files.writeString(tmp.resolve("baton.aot"), "aot");
+        Map<String, String> env = new HashMap<>(Map.of("JAVA", jdk25.toString(), "BATON_JAR", jar.toString(),
+                "BATON_CDS_ARCHIVE", jsa.toString(), "BATON_AOT_CACHE", aot.toString()));
+        Result r = entrypoint(env, "step", "start");
+        assertEquals(0, r.code(), r.err());
+        // -Xshare:* is refused next to -XX:AOTCache; the JVM's notes about an unusable cache would go to stdout
+        assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+                "-XX:AOTMode=auto", "-XX:AOTCache=" + aot, "-Xlog:aot=off", "-jar", jar.toString(), "step", "start"),
+                r.out().lines().toList());
+
+        env.put("BATON_AOT_CACHE", tmp.resolve("absent.aot").toString()); // an image built for JDK 17, run on 25
+        List<String> args = entrypoint(env, "step", "start").out().lines().toList();
+        assertTrue(args.containsAll(List.of("--sun-misc-unsafe-memory-access=allow", "-Xshare:auto",
+                "-XX:SharedArchiveFile=" + jsa)), args.toString());
+        assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:AOT")), args.toString());
+
+        // JDK 17 does not take the AOT cache (nor know the JDK 24 option), even when one is there
+        env.put("JAVA", fakeJdk("jdk17", "17.0.15").toString());
+        env.put("BATON_AOT_CACHE", aot.toString());
+        args = entrypoint(env, "step", "start").out().lines().toList();
+        assertTrue(args.contains("-XX:SharedArchiveFile=" + jsa), args.toString());
+        assertFalse(args.stream().anyMatch(a -> a.startsWith("-XX:AOT") || a.startsWith("--sun-misc")),
+                args.toString());
+    }
+
+    private Path fakeJdk(String name, String version) throws Exception {
+        Path home = Files.createDirectories(tmp.resolve(name + "/bin")).getParent();
+        Path java = Files.writeString(home.resolve("bin/java"), "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+        java.toFile().setExecutable(true);
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        return java;
+    }
+
+    @Test
+    void batchTasksRunOnJdk25WithNothingFromTheJvmOnStderr() throws Exception {
+        // the JAVA_VERSION=25 image: codec (Kryo, zstd-jni), Jackson and the S3 client on JDK 25, and no JVM warning
+        // (sun.misc.Unsafe, System.loadLibrary) in what the task prints, which is every task's stored log
+        Path cache = tmp.resolve("cache-25");
+        Map<String, String> env = batchJobEnv("job-start-25", 1, cache);
+        env.put("JAVA", Jdk25.java().toString());
+        Result start = entrypoint(env, "step", "start", "--run-id", "r25", "--task-id", "job-start-25");
+        assertEquals(0, start.code(), start.err() + start.out());
+        assertEquals("start says hello batch\n", start.out());
+        assertEquals("", start.err());
+        env = batchJobEnv("job-end-25", 1, cache);
+        env.put("JAVA", Jdk25.java().toString());
+        Result end = entrypoint(env, "step", "end", "--run-id", "r25", "--task-id", "job-end-25", "--input-paths",
+                "r25/start/job-start-25");
+        assertEquals(0, end.code(), end.err() + end.out());
+        assertEquals("", end.err());
+
+        // what the JDK 25 tasks wrote, read back on this JDK 17
+        DatastoreConfig config = new DatastoreConfig("s3", "s3://" + bucket + "/baton", s3.datastoreSettings());
+        try (Client client = Baton.client(config).namespace(null)) {
+            Run run = client.flow("Greeter").run("r25");
+            assertEquals("hello batch", run.step("start").task().artifact("greeting", String.class));
+            TaskHandle endTask = run.step("end").task();
+            assertEquals(TaskStatus.SUCCEEDED, endTask.status());
+            assertEquals("hello batch".length(), endTask.artifact("length", Integer.class));
+            assertEquals("", endTask.stderr());
+        }
+    }
+
+    @Test
     void aMissingBucketStopsTheTaskWithAConfigurationErrorThoughTheStoreOpensInTheBackground() {
         // the S3 store opens on another thread while the flow loads (FlowSession): its errors still come out as is
         Result r = baton(Map.of("BATON_DATASTORE_ROOT", "s3://baton-no-such-bucket/baton",

@@ -181,8 +181,10 @@ public final class CdsTraining {
             runner.record = temporary;
             runner.run("hello", env, "step", "hello", "--run-id", "1", "--task-id", "h", "--input-paths", "1/start/s");
             if (!Files.isRegularFile(temporary)) {
+                // the JVM reports why on standard output (unified logging), after the task's own output
                 throw new TrainingException("the recorded training task exited without writing the AOT cache "
-                        + temporary + ": see its output in the JVM's unified logging (-Xlog:aot)");
+                        + temporary + ":\n" + Files.readString(work.resolve("hello.out"), StandardCharsets.UTF_8)
+                        + Files.readString(work.resolve("hello.err"), StandardCharsets.UTF_8));
             }
             Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             log.println("baton: AOT cache training: " + s3.objectCount()
