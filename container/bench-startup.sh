@@ -3,6 +3,8 @@
 # package from BATON_CODE_PACKAGE, S3 datastore on an in-process S3Proxy), without and with the AppCDS archive,
 # with the package cache warm and cold, and prints process start -> step method running, task wall time and task
 # CPU (median / best of RUNS, default 5). See dev.baton.bench.container.ContainerTaskStartup.
+# BATON_BENCH_JAVA=<JDK 25+>/bin/java adds the same tasks on that JDK (j25-default, j25-appcds, j25-aot: the AOT
+# cache); BATON_BENCH_VARIANTS=appcds,j25-aot runs only the variants named.
 # Usage: container/bench-startup.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
