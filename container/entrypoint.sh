@@ -56,10 +56,15 @@ jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:Ti
 # tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags.
 java_feature=0
 if java_path="$(command -v "$java_bin" 2>/dev/null)" && java_path="$(readlink -f "$java_path" 2>/dev/null)"; then
-  release="$(dirname "$(dirname "$java_path")")/release"
+  release="${java_path%/bin/*}/release"
   if [ -r "$release" ]; then
-    version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")"
-    java_feature="${version:-0}"
+    # bash only, no sed: every task pays for this
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        java_feature="${BASH_REMATCH[1]}"
+        break
+      fi
+    done < "$release"
   fi
 fi
 if [ "$java_feature" -ge 24 ]; then
