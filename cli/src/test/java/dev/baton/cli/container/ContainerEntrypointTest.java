@@ -241,7 +241,7 @@ class ContainerEntrypointTest {
                 "BATON_CDS_ARCHIVE", jsa.toString(), "BATON_JAVA_OPTS", "-Dx=1 -Dy=2", "AWS_BATCH_JOB_ID", "j");
         Result r = entrypoint(env, "baton", "step", "start", "--run-id", "r 1");
         assertEquals(0, r.code(), r.err());
-        assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-Xshare:auto", "-XX:SharedArchiveFile=" + jsa, "-Dx=1", "-Dy=2", "-jar",
                 jar.toString(), "step", "start", "--run-id", "r 1"), r.out().lines().toList());
 
@@ -265,7 +265,7 @@ class ContainerEntrypointTest {
         Result r = entrypoint(env, "step", "start");
         assertEquals(0, r.code(), r.err());
         // -Xshare:* is refused next to -XX:AOTCache; the JVM's notes about an unusable cache would go to stdout
-        assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-XX:AOTMode=auto", "-XX:AOTCache=" + aot, "-Xlog:aot=off", "-jar", jar.toString(), "step", "start"),
                 r.out().lines().toList());

@@ -43,19 +43,19 @@ import java.util.stream.Stream;
  * <p>Usage: {@code java -cp baton.jar dev.baton.cli.internal.cds.CdsTraining ARCHIVE [JVM_OPTION...]} with the
  * java binary and jar of the image; an {@code ARCHIVE} whose name ends in {@code .aot} is an AOT cache (JDK 25 or
  * later). The JVM options default to those of container/entrypoint.sh that must match at dump and run time
- * ({@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1}, and for an AOT cache the entrypoint's JDK 24+ options too).
+ * ({@code -XX:+UseSerialGC}, and for an AOT cache the entrypoint's JDK 24+ options too).
  * Exit codes: 0 written, 1 a training run failed (its output is printed), 2 usage (also: an AOT cache asked of a
  * JDK older than 25).
  */
 public final class CdsTraining {
     /** The task JVM's options that the archive must be dumped with. */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
     /**
      * The options of container/entrypoint.sh for a JDK 24 or later, that an AOT cache is trained with: the
      * libraries' use of {@code sun.misc.Unsafe} (Kryo) and of {@code System.loadLibrary} (zstd-jni) would otherwise
      * print warnings into every task's stored log.
      */
-    public static final List<String> AOT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    public static final List<String> AOT_JVM_OPTIONS = List.of("-XX:+UseSerialGC",
             "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
     /** The first Java feature release with one-step AOT cache training ({@code -XX:AOTCacheOutput}, JEP 514). */
     public static final int AOT_MIN_FEATURE = 25;
