@@ -28,7 +28,9 @@ cmp -s "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar" 2>/dev/null \
   || cp "${BATON_BENCH_JAR:-$root/cli/target/baton.jar}" "$jar"
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$jar" "$root"/bench/src/main/java/dev/baton/bench/flows/*.java
-java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:-UsePerfData})  # as the baton launcher
+# as the baton launcher
+jit="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=150000"
+java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:-UsePerfData $jit -XX:Tier4BackEdgeThreshold=400000})
 # like the baton launcher: the runtime's own process maps a class-data-sharing archive dumped by an earlier run
 # (here: the unmeasured warm-up below), unless BATON_BENCH_CDS=false
 cds=()

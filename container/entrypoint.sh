@@ -48,10 +48,13 @@ fi
 
 # Why these flags: the serial collector and no perf data file start fastest; the heap follows the container's
 # memory limit (container support is on by default in JDK 17) instead of a fixed -Xmx that would be wrong for every
-# @Resources size. The JIT stays tiered: C1 alone (-XX:TieredStopAtLevel=1) starts a trivial task ~0.1 CPU-s faster,
-# but then the step's own code and the SHA-256 of every artifact run without C2 (SHA-256 at ~130 MiB/s instead of
-# ~1 GiB/s), which costs seconds per large artifact; a task that moves data is why it runs on Batch.
-jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:-UsePerfData)
+# @Resources size. The JIT stays tiered, but C2 waits for code that is really hot (tier-4 thresholds 10x the
+# defaults): C1 alone (-XX:TieredStopAtLevel=1) runs the step's own code and the SHA-256 of every artifact without C2
+# (SHA-256 at ~130 MiB/s instead of ~1 GiB/s: seconds per large artifact), and default tiering spends ~0.3 CPU-s
+# of a short task compiling start-up code with C2. See container/README.md for the figures.
+jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:-UsePerfData
+  -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=150000
+  -XX:Tier4BackEdgeThreshold=400000)
 
 # The JVM's feature release, from the JDK's `release` file next to bin/java (starting a JVM to ask would cost a
 # tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags.

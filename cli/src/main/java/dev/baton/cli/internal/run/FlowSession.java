@@ -104,11 +104,21 @@ final class FlowSession implements AutoCloseable {
     }
 
     /**
+     * Tier-4 (C2) thresholds 10x the JDK's defaults, as in the {@code baton} launcher and container/entrypoint.sh:
+     * default tiering spends ~0.3 CPU-s of a short task compiling start-up code with C2; with these, C2 still takes
+     * the step's hot loops and the hashing of large artifacts (a 256 MiB + 256 MiB flow: 3.3 s, as with default
+     * tiering, against 10.9 s with C1 alone) for ~0.1 CPU-s more than C1 alone per task.
+     */
+    static final List<String> TASK_JIT_OPTIONS = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=50000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
+
+    /**
      * The command that starts a child {@code baton} with this session's flow, datastore and coordinator: the same
      * JVM binary and class path, tuned for a short-lived process (serial GC, class data sharing), since a task's
-     * JVM lives for well under a second of work in the common case. The JIT stays tiered: C1 alone would start
-     * ~0.1 CPU-s faster but runs the step's own code and every artifact's SHA-256 without C2 (SHA-256 at
-     * ~130 MiB/s instead of ~1 GiB/s), which costs seconds per large artifact.
+     * JVM lives for well under a second of work in the common case. The JIT stays tiered, with C2 kept for code
+     * that is really hot ({@link #TASK_JIT_OPTIONS}): C1 alone would run the step's own code and every artifact's
+     * SHA-256 without C2 (SHA-256 at ~130 MiB/s instead of ~1 GiB/s), which costs seconds per large artifact.
      */
     List<String> childCommand() {
         List<String> cmd = new ArrayList<>();
@@ -116,6 +126,7 @@ final class FlowSession implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add(java);
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData"));
+        cmd.addAll(TASK_JIT_OPTIONS);
         ChildClassDataSharing.archive(System.getProperty("java.class.path"))
                 .ifPresent(jsa -> cmd.add(ChildClassDataSharing.DUMP_FLAG + jsa));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main"));
