@@ -50,11 +50,7 @@ public final class PackageCommand implements Callable<Integer> {
             // the flow must load from exactly these entries and have a valid graph, or every task would fail later
             FlowGraph.of(global.flowClass());
         }
-        List<Path> entries = GlobalOptions.classpathPaths(global.classpath());
-        CodePackages.Uploaded up;
-        try (ObjectStore store = Datastores.openObjectStore(global.datastoreConfig())) {
-            up = CodePackages.buildAndUpload(store, CodePackages.flowNameOf(global.flowName()), entries);
-        }
+        CodePackages.Uploaded up = upload(global, CodePackages.flowNameOf(global.flowName()));
         PrintWriter err = spec.commandLine().getErr();
         err.printf("code package %s (%d entries, %,d bytes) %s %s%n", up.key(), up.entries().size(), up.size(),
                 up.uploaded() ? "uploaded to" : "already at", up.location());
@@ -82,12 +78,16 @@ public final class PackageCommand implements Callable<Integer> {
         if (global.classpath() == null || global.classpath().isBlank()) {
             return null;
         }
+        CodePackages.Uploaded up = upload(global, flowName);
+        log.accept("code package " + up.key() + (up.uploaded() ? " uploaded to " : " already at ") + up.location());
+        return up.key();
+    }
+
+    /** Builds {@code --classpath} into a package and uploads it to {@code flowName}'s data, unless it is there. */
+    private static CodePackages.Uploaded upload(GlobalOptions global, String flowName) {
         List<Path> entries = GlobalOptions.classpathPaths(global.classpath());
         try (ObjectStore store = Datastores.openObjectStore(global.datastoreConfig())) {
-            CodePackages.Uploaded up = CodePackages.buildAndUpload(store, flowName, entries);
-            log.accept("code package " + up.key() + (up.uploaded() ? " uploaded to " : " already at ")
-                    + up.location());
-            return up.key();
+            return CodePackages.buildAndUpload(store, flowName, entries);
         }
     }
 }
