@@ -90,7 +90,10 @@ final class ChildTask {
      * atomically after the dumping child has exited normally, as the {@code baton} launcher does.
      */
     record ClassDataSharing(List<String> command, Path dumpTo, Path archive, Path lock) {
-        /** Publishes the dumped archive if the child exited normally; else drops it so a later child tries again. */
+        /**
+         * Publishes the dumped archive if the child exited by itself (not killed by a signal: exit code below
+         * 128); else drops it, as {@link #discard} does, so a later child tries again.
+         */
         void publish(int exitCode) {
             if (dumpTo == null) {
                 return;
@@ -102,12 +105,20 @@ final class ChildTask {
             } catch (IOException | RuntimeException e) {
                 // CDS is an optimization: children simply start without it
             } finally {
-                try {
-                    Files.deleteIfExists(dumpTo);
-                    Files.deleteIfExists(lock);
-                } catch (IOException e) {
-                    // a leftover lock expires (see classDataSharing)
-                }
+                discard();
+            }
+        }
+
+        /** Drops the dump (never started, or cut short) and releases the claim, so a later child tries again. */
+        void discard() {
+            if (dumpTo == null) {
+                return;
+            }
+            try {
+                Files.deleteIfExists(dumpTo);
+                Files.deleteIfExists(lock);
+            } catch (IOException e) {
+                // a leftover lock expires (see classDataSharing)
             }
         }
     }
@@ -173,7 +184,7 @@ final class ChildTask {
         try {
             p = pb.start();
         } catch (IOException e) {
-            cds.publish(ExitCodes.TRANSIENT + 128); // never started: release the dump claim
+            cds.discard(); // never started: release the dump claim
             return new TaskResult(req.path(), req.retryCount(), ExitCodes.TRANSIENT, Optional.empty(),
                     "cannot start the child process " + command.get(0) + ": " + e.getMessage());
         }
@@ -199,7 +210,7 @@ final class ChildTask {
             interrupt();
             Thread.currentThread().interrupt();
             code = ExitCodes.INTERRUPTED;
-            cds.publish(ExitCodes.INTERRUPTED + 128); // the dump may be cut short: drop it
+            cds.discard(); // the dump may be cut short: drop it
         }
         Optional<TaskState> state = binding.datastore().readTask(req.path());
         var done = state.filter(s -> s.finishedAttempt() != null && s.finishedAttempt() == req.retryCount())
