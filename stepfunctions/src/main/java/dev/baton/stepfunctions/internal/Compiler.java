@@ -374,9 +374,8 @@ public final class Compiler {
          */
         private void emitGang(StepNode node, Transition.Parallel p) {
             String join = node.matchingJoin().orElseThrow();
-            String name = node.name() + ".gang";
-            states.put(name, new State.Succeed("placeholder"));
-            states.put(name, task(graph.step(p.next()), runId, catchers(), to(join), p.numParallel()));
+            states.put(node.name() + ".gang",
+                    task(graph.step(p.next()), runId, catchers(), to(join), p.numParallel()));
         }
 
         private void emitSwitch(StepNode node, Transition.Switch s) {
