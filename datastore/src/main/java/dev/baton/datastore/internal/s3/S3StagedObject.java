@@ -91,10 +91,10 @@ final class S3StagedObject implements ObjectStore.Staged {
         int parts = Math.toIntExact((size + partSize - 1) / partSize);
         // the spool's CRCs (and arrays) are per configured part; an object of more than MAX_PARTS of them has
         // bigger parts, which only a spool file can serve
-        boolean spooledCrcs = partSize == spool.partSize;
+        boolean spooledCrcs = partSize == spool.limit;
         if (!spooledCrcs && spool.file == null) {
             throw new IllegalStateException("staged object of " + size + " bytes held in memory in parts of "
-                    + spool.partSize + " bytes, more than " + MAX_PARTS + " parts");
+                    + spool.limit + " bytes, more than " + MAX_PARTS + " parts");
         }
         String uploadId = store.client().createMultipartUpload(store.createMultipart(key).build()).uploadId();
         List<Future<CompletedPart>> futures = new ArrayList<>(parts);
@@ -175,8 +175,8 @@ final class S3StagedObject implements ObjectStore.Staged {
      * CRC32 of every part on the way.
      */
     private static final class Spool extends OutputStream {
+        /** The configured part size: the bytes of each array held, and the span of each part CRC. */
         private final int limit;
-        private final long partSize;
         private final Path directory;
         private final SpoolBudget budget;
         /** The part being written (the first one grows as it fills); null once in the file. */
@@ -195,7 +195,6 @@ final class S3StagedObject implements ObjectStore.Staged {
 
         Spool(int limit, Path directory, SpoolBudget budget) {
             this.limit = limit;
-            this.partSize = limit;
             this.directory = directory;
             this.budget = budget;
         }
@@ -207,12 +206,12 @@ final class S3StagedObject implements ObjectStore.Staged {
 
         private void checksum(byte[] b, int off, int len) {
             while (len > 0) {
-                int n = (int) Math.min(len, partSize - size % partSize);
+                int n = (int) Math.min(len, limit - size % limit);
                 crc.update(b, off, n);
                 size += n;
                 off += n;
                 len -= n;
-                if (size % partSize == 0) {
+                if (size % limit == 0) {
                     endPart();
                 }
             }
@@ -306,7 +305,7 @@ final class S3StagedObject implements ObjectStore.Staged {
             if (fileOut != null) {
                 fileOut.close();
             }
-            if (size % partSize != 0) {
+            if (size % limit != 0) {
                 endPart();
             }
         }
