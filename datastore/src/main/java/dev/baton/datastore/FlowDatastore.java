@@ -115,6 +115,17 @@ public interface FlowDatastore extends AutoCloseable {
         return readTask(task).filter(s -> Integer.valueOf(attempt).equals(s.finishedAttempt()));
     }
 
+    /**
+     * Writes, replacing, a small file of a task that is not part of its attempt metadata:
+     * {@code <Flow>/<run>/<step>/<task>/<name>}, for readers outside Baton that address it by that path (the items
+     * object a Step Functions Distributed Map reads). Task listings and {@link #readTask} ignore it.
+     *
+     * @param name a file name starting with {@code _} (so it never collides with an attempt's files), then letters,
+     *     digits, {@code _ . -}
+     * @throws IllegalArgumentException for any other name
+     */
+    void writeTaskFile(TaskPath task, String name, byte[] content);
+
     /** Stores a log of an attempt ({@code stdout} or {@code stderr}). */
     void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content);
 

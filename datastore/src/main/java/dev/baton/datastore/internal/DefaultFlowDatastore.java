@@ -202,6 +202,17 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return store.read(path).map(json -> MetadataJson.read(json, type, where(path)));
     }
 
+    private static final Pattern TASK_FILE = Pattern.compile("_[A-Za-z0-9_.-]{1,200}");
+
+    @Override
+    public void writeTaskFile(TaskPath task, String name, byte[] content) {
+        if (name == null || !TASK_FILE.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid task file name '" + name + "' for " + flowName + "/" + task
+                    + ": it must start with '_' and hold only letters, digits, '_', '.' or '-'");
+        }
+        store.write(taskDir(task) + "/" + name, content);
+    }
+
     /** Logs up to this size are written in one replacing write; larger ones stream through a staged object. */
     private static final int SMALL_LOG_BYTES = 1 << 20;
 

@@ -221,6 +221,26 @@ class FlowDatastoreMetadataTest {
     }
 
     @Test
+    void taskFilesLiveBesideTheAttemptsAndAreIgnoredByReadsAndListings() throws IOException {
+        ds.writeAttempt(TASK, attempt(0));
+        ds.writeData(TASK, 0, data(KEY_A));
+        ds.writeDone(TASK, 0, done(0, Outcome.SUCCEEDED));
+        ds.writeTaskFile(TASK, "_foreach_items.json", "[\"0\"]".getBytes(StandardCharsets.UTF_8));
+        ds.writeTaskFile(TASK, "_foreach_items.json", "[\"0\",\"1\"]".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("[\"0\",\"1\"]", Files.readString(root.resolve("TrainFlow/12/train/3/_foreach_items.json")));
+        TaskState state = ds.readTask(TASK).orElseThrow();
+        assertEquals(0, state.finishedAttempt());
+        assertEquals(List.of(0), state.startedAttempts());
+        assertEquals(List.of("3"), ds.tasks("12", "train"));
+        for (String bad : new String[] {"0.done.json", "items.json", "_a/b", "_", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ds.writeTaskFile(TASK, bad, new byte[1]), bad);
+            assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
     void logsRoundTripAndAreReplacedByAReRun() throws IOException {
         assertEquals(Optional.empty(), ds.openLog(TASK, 0, LogStream.STDOUT));
         byte[] big = "line of output\n".repeat(100_000).getBytes(StandardCharsets.UTF_8);

@@ -93,8 +93,7 @@ public final class StepCommand implements Callable<Integer> {
                 }
             }
             if (foreachItemsObject) {
-                int code = ForeachItemsObjects.writeIfSplit(session.binding, global.datastoreConfig(), result,
-                        spec.commandLine().getErr());
+                int code = ForeachItemsObjects.writeIfSplit(session.binding, result, spec.commandLine().getErr());
                 if (code != result.exitCode()) {
                     return code;
                 }

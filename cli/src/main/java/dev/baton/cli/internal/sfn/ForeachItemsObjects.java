@@ -1,10 +1,6 @@
 package dev.baton.cli.internal.sfn;
 
-import dev.baton.datastore.DatastoreConfig;
-import dev.baton.datastore.Datastores;
 import dev.baton.datastore.FlowDatastore;
-import dev.baton.datastore.internal.DefaultFlowDatastore;
-import dev.baton.datastore.spi.ObjectStore;
 import dev.baton.executor.ExitCodes;
 import dev.baton.executor.FlowBinding;
 import dev.baton.executor.TaskResult;
@@ -29,11 +25,10 @@ public final class ForeachItemsObjects {
     /**
      * Writes the items object when {@code result} is a successful foreach split; any other task is left alone.
      *
-     * @param config the datastore, opened again only when {@code binding}'s is not the default implementation
      * @return the exit code to end with: the task's own; else, when the write failed, {@link ExitCodes#USAGE} for a
      *     configuration error (e.g. access denied) and {@link ExitCodes#TRANSIENT} (retried by Batch) for the rest
      */
-    public static int writeIfSplit(FlowBinding binding, DatastoreConfig config, TaskResult result, PrintWriter err) {
+    public static int writeIfSplit(FlowBinding binding, TaskResult result, PrintWriter err) {
         if (result.exitCode() != ExitCodes.OK || result.done().isEmpty()
                 || !(binding.graph().step(result.path().step()).transition() instanceof Transition.Foreach)) {
             return result.exitCode();
@@ -44,13 +39,7 @@ public final class ForeachItemsObjects {
                 result.path().taskId());
         byte[] json = StateMachineObjects.foreachItemsJson(count == null ? 0 : count);
         try {
-            if (ds instanceof DefaultFlowDatastore d) {
-                d.objectStore().write(path, json); // the task's own S3 client
-            } else {
-                try (ObjectStore store = Datastores.openObjectStore(config)) {
-                    store.write(path, json);
-                }
-            }
+            ds.writeTaskFile(result.path(), StateMachineObjects.FOREACH_ITEMS_FILE, json);
             return ExitCodes.OK;
         } catch (RuntimeException e) {
             // denied access will not heal by retrying; anything else (S3 errors, I/O) may
