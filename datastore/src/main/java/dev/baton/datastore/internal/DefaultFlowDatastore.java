@@ -78,11 +78,6 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return blobs;
     }
 
-    /** The storage under this datastore. */
-    public ObjectStore objectStore() {
-        return store;
-    }
-
     @Override
     public void writeRun(RunRecord run) {
         checkName("run id", run.runId());
