@@ -1,13 +1,12 @@
 package dev.baton.cli.internal.run;
 
 import dev.baton.cli.internal.GlobalOptions;
-import dev.baton.executor.Isolation;
 import dev.baton.executor.RunOptions;
 import dev.baton.executor.internal.resume.Resumer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,19 +29,8 @@ public final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--origin-run-id", paramLabel = "R", description = "The run to resume (default: the latest run).")
     String originRunId;
 
-    @Option(names = "--max-workers", paramLabel = "N", description = "Tasks running at once (default: cores).")
-    Integer maxWorkers;
-
-    @Option(names = "--isolation", paramLabel = "thread|process", defaultValue = "thread",
-            description = "thread: tasks in this JVM; process: each task a child 'baton step'"
-                    + " (default: ${DEFAULT-VALUE}).")
-    Isolation isolation;
-
-    @Option(names = "--run-id-file", paramLabel = "FILE", description = "Write the new run's id here once it is known.")
-    Path runIdFile;
-
-    @Option(names = "--tag", paramLabel = "K:V", description = "Tag the new run (repeatable).")
-    List<String> tags;
+    @Mixin
+    LocalRunOptions local;
 
     /** Flow parameters: refused (with the reason) by the resume itself. */
     @Unmatched
@@ -52,12 +40,8 @@ public final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         GlobalOptions global = GlobalOptions.of(spec);
         try (FlowSession session = new FlowSession(global)) {
-            RunOptions options = RunOptions.defaults()
+            RunOptions options = local.applyTo(RunOptions.defaults())
                     .withParameters(FlowParameters.parse(parameters))
-                    .withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
-                    .withIsolation(isolation)
-                    .withRunIdFile(runIdFile)
-                    .withTags(tags)
                     .withChildCommand(session.childCommand())
                     .withConsole(ConsoleStream.of(spec.commandLine().getOut()), System.console() != null);
             Resumer.Outcome outcome = new Resumer(session.binding).resume(originRunId, step, options);

@@ -1,11 +1,9 @@
 package dev.baton.cli.internal.run;
 
 import dev.baton.cli.internal.GlobalOptions;
-import dev.baton.executor.Isolation;
 import dev.baton.executor.LocalRuntime;
 import dev.baton.executor.RunOptions;
 import dev.baton.executor.RunResult;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,19 +21,8 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--max-workers", paramLabel = "N", description = "Tasks running at once (default: cores).")
-    Integer maxWorkers;
-
-    @Option(names = "--isolation", paramLabel = "thread|process", defaultValue = "thread",
-            description = "thread: tasks in this JVM (fast); process: each task a child 'baton step' process, as"
-                    + " in a Batch container (default: ${DEFAULT-VALUE}).")
-    Isolation isolation;
-
-    @Option(names = "--run-id-file", paramLabel = "FILE", description = "Write the run id here once it is known.")
-    Path runIdFile;
-
-    @Option(names = "--tag", paramLabel = "K:V", description = "Tag the run (repeatable).")
-    List<String> tags;
+    @Mixin
+    LocalRunOptions local;
 
     @Mixin
     BatchOptions batch;
@@ -49,12 +36,8 @@ public final class RunCommand implements Callable<Integer> {
         try (FlowSession session = new FlowSession(global);
                 BatchOptions.Launching launching = batch.enabled() ? batch.open(session) : null) {
             session.checkCoordinator(); // a missing DynamoDB table: exit 2 before the run starts
-            RunOptions options = RunOptions.defaults()
+            RunOptions options = local.applyTo(RunOptions.defaults())
                     .withParameters(FlowParameters.parse(parameters))
-                    .withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
-                    .withIsolation(isolation)
-                    .withRunIdFile(runIdFile)
-                    .withTags(tags)
                     .withChildCommand(session.childCommand())
                     .withLauncher(launching == null ? null : launching.launcher()) // --with batch
                     .withConsole(null, System.console() != null); // progress on the real console
