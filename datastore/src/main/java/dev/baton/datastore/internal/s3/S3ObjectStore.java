@@ -81,7 +81,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     /**
      * Opens the store at {@code config.root()} ({@code s3://bucket/prefix}) and checks that the bucket is reachable
-     * with the configured credentials.
+     * with the configured credentials (unless the setting {@code s3.checkBucket} is false).
      *
      * @throws ConfigurationException for a malformed root or setting, a missing bucket, bad credentials or a
      *     denied request
@@ -94,6 +94,10 @@ public final class S3ObjectStore implements ObjectStore {
     static S3ObjectStore open(DatastoreConfig config, Map<String, String> env) {
         S3Settings settings = S3Settings.parse(config, env);
         S3ObjectStore store = new S3ObjectStore(settings, S3Clients.build(settings));
+        if (!settings.checkBucket()) {
+            // the launcher checked it: a missing bucket fails the first request instead, with the same error
+            return store;
+        }
         try {
             store.checkBucket();
         } catch (RuntimeException e) {

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * {@code s3.transferThreads}, {@code s3.partSizeMiB}, {@code s3.readPartSizeMiB}, {@code s3.readAheadParts},
  * {@code s3.singleStreamReadMiBps},
  * {@code s3.maxAttempts},
- * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}),
+ * {@code s3.retryBaseDelayMs}, {@code s3.conditionalWrites} ({@code auto}, {@code true}, {@code false}; else
+ * {@code BATON_S3_CONDITIONAL_WRITES}), {@code s3.checkBucket} (default true),
  * {@code s3.spoolDir}, {@code s3.memorySpoolMiB}, {@code s3.chunkedEncoding} and {@code s3.expectContinue} (both default to true on AWS and
  * false with an endpoint), {@code s3.signPayloads} (default false).
  *
@@ -53,7 +54,9 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  *     stream)
  * @param maxAttempts attempts per request, the first included, before a transient error surfaces
  * @param retryBaseDelay base of the exponential backoff with jitter between attempts
- * @param conditionalWrites whether to use {@code If-None-Match: *}: empty to probe the server once
+ * @param conditionalWrites whether to use {@code If-None-Match: *}: empty to probe the server once. A launcher that
+ *     knows the answer (AWS's endpoint always honours it; another endpoint was probed by the launcher's own store)
+ *     passes it to its tasks as {@code BATON_S3_CONDITIONAL_WRITES}, which saves each task the probe's three requests
  * @param spoolDir where staged writes larger than {@code partSize} spill, or empty for the JVM temp directory
  * @param memorySpool bytes of heap the store's staged objects may hold beyond their first part, all together,
  *     before spilling to {@code spoolDir} (default: an eighth of the maximum heap)
@@ -62,6 +65,9 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param signPayloads whether bodies sent over plain http are signed (SHA-256) as the SDK does by default, rather
  *     than sent as {@code UNSIGNED-PAYLOAD} with a server-verified CRC32 as over https (see
  *     {@link UnsignedPayloadSigner})
+ * @param checkBucket whether opening the store checks the bucket with a request ({@code HeadBucket}). A task whose
+ *     launcher has checked it already opens without it: a missing bucket then fails the task's first request with
+ *     the same {@link dev.baton.flow.ConfigurationException} naming the bucket ({@link S3Errors})
  */
 record S3Settings(
         String bucket,
@@ -90,10 +96,17 @@ record S3Settings(
         long memorySpool,
         boolean chunkedEncoding,
         boolean expectContinue,
-        boolean signPayloads) {
+        boolean signPayloads,
+        boolean checkBucket) {
 
     static final String ENDPOINT = "s3.endpoint";
     static final String ENV_ENDPOINT = "BATON_S3_ENDPOINT_URL";
+    /** Setting: whether to use {@code If-None-Match: *} ({@code auto} probes the server once). */
+    static final String CONDITIONAL_WRITES = "s3.conditionalWrites";
+    /** Environment variable read when the setting {@value #CONDITIONAL_WRITES} is not given. */
+    static final String ENV_CONDITIONAL_WRITES = "BATON_S3_CONDITIONAL_WRITES";
+    /** Setting: whether opening the store checks the bucket (default true). */
+    static final String CHECK_BUCKET = "s3.checkBucket";
     static final long MIB = 1L << 20;
 
     /** S3's rules for bucket names, loosely: what a root may name before any request is made. */
@@ -189,13 +202,35 @@ record S3Settings(
                 integer(s, "s3.singleStreamReadMiBps", 200, 0, 1_000_000),
                 integer(s, "s3.maxAttempts", 8, 1, 100),
                 Duration.ofMillis(integer(s, "s3.retryBaseDelayMs", 100, 1, 60_000)),
-                text(s, "s3.conditionalWrites").filter(v -> !v.equalsIgnoreCase("auto")).map(v -> parseBool("s3.conditionalWrites", v)),
+                conditionalWrites(s, env),
                 text(s, "s3.spoolDir").map(Path::of),
                 integer(s, "s3.memorySpoolMiB", (int) Math.min(Runtime.getRuntime().maxMemory() / 8 / MIB, 1 << 20), 0,
                         1 << 20) * MIB,
                 bool(s, "s3.chunkedEncoding").orElse(endpoint.isEmpty()),
                 bool(s, "s3.expectContinue").orElse(endpoint.isEmpty()),
-                bool(s, "s3.signPayloads").orElse(false));
+                bool(s, "s3.signPayloads").orElse(false),
+                bool(s, CHECK_BUCKET).orElse(true));
+    }
+
+    /** The setting, else the environment variable a launcher passes to its tasks; empty for {@code auto}. */
+    private static Optional<Boolean> conditionalWrites(Map<String, String> s, Map<String, String> env) {
+        String source = "setting " + CONDITIONAL_WRITES;
+        Optional<String> value = text(s, CONDITIONAL_WRITES);
+        if (value.isEmpty()) {
+            source = ENV_CONDITIONAL_WRITES;
+            value = text(env, ENV_CONDITIONAL_WRITES);
+        }
+        if (value.isEmpty() || value.get().equalsIgnoreCase("auto")) {
+            return Optional.empty();
+        }
+        String v = value.get();
+        if (v.equalsIgnoreCase("true")) {
+            return Optional.of(true);
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return Optional.of(false);
+        }
+        throw new ConfigurationException(source + " is '" + v + "': use auto, true or false");
     }
 
     private static URI endpoint(String text, String source) {
