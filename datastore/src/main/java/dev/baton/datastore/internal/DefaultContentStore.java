@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,11 @@ import java.util.stream.Stream;
  * with put-if-absent semantics: an existing blob is never rewritten, and concurrent writers of one value store it
  * once. {@link #putAll} and {@link #getAll} run on a bounded pool of daemon threads created on first use and
  * stopped by {@link #close()}.
+ *
+ * <p>A blob this instance has read or written is known to exist (blobs are never rewritten or deleted while a task
+ * runs), so storing the same value again costs no request: a step that reads an artifact without changing it
+ * re-encodes it to learn that its key is unchanged, and on S3 the write of that key was one more round trip (a
+ * conditional PUT answered 412) per such artifact and task.
  */
 public final class DefaultContentStore implements ContentStore, AutoCloseable {
 
@@ -48,6 +55,8 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     private final ArtifactCodec codec;
     private final int parallelism;
     private final int inlineLimit;
+    /** Keys of blobs known to be in {@link #store}: read or written through this instance. */
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
     private final Object poolLock = new Object();
     private ExecutorService pool;
     private boolean closed;
@@ -84,10 +93,13 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         try {
             EncodedBlob blob = codec.encode(artifact, value, out);
             String path = pathOf(blob.key(), "artifact '" + artifact + "'");
-            if (out.spilled()) {
-                out.staged().commitIfAbsent(path);
-            } else {
-                store.writeIfAbsent(path, out.bytes());
+            if (!present.contains(blob.key())) {
+                if (out.spilled()) {
+                    out.staged().commitIfAbsent(path);
+                } else {
+                    store.writeIfAbsent(path, out.bytes());
+                }
+                present.add(blob.key());
             }
             return new ArtifactRef(blob.key(), blob.type(), blob.serializedSize());
         } finally {
@@ -120,7 +132,9 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         // the frame is read in small pieces (header, chunk lengths, trailer): a buffer turns a small blob into one
         // read call, and large reads go straight through it
         try (InputStream buffered = new BufferedInputStream(in, READ_BUFFER)) {
-            return codec.decode(context, key, buffered);
+            Object value = codec.decode(context, key, buffered);
+            present.add(key);
+            return value;
         } catch (CorruptBlobException e) {
             String message = String.valueOf(e.getMessage());
             if (message.contains(context) && message.contains(key)) {
