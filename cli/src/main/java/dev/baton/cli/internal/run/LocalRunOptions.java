@@ -8,7 +8,14 @@ import picocli.CommandLine.Option;
 
 /** The options of a new local run, shared by {@code baton run} and {@code baton resume} (a picocli mixin). */
 public final class LocalRunOptions {
-    @Option(names = "--max-workers", paramLabel = "N", description = "Tasks running at once (default: cores).")
+    /**
+     * The default {@code --max-workers} when tasks run on AWS Batch: there a worker mostly waits for its job, so
+     * this machine's cores are no limit (16 is Metaflow's default too).
+     */
+    static final int REMOTE_DEFAULT_WORKERS = 16;
+
+    @Option(names = "--max-workers", paramLabel = "N",
+            description = "Tasks running at once (default: cores; " + REMOTE_DEFAULT_WORKERS + " with --with batch).")
     Integer maxWorkers;
 
     @Option(names = "--isolation", paramLabel = "thread|process", defaultValue = "thread",
@@ -22,9 +29,15 @@ public final class LocalRunOptions {
     @Option(names = "--tag", paramLabel = "K:V", description = "Tag the new run (repeatable).")
     List<String> tags;
 
-    /** {@code options} with these applied. */
-    RunOptions applyTo(RunOptions options) {
-        return options.withMaxWorkers(maxWorkers != null ? maxWorkers : Runtime.getRuntime().availableProcessors())
+    /**
+     * {@code options} with these applied.
+     *
+     * @param remote whether tasks run elsewhere ({@code --with batch}), which sets the default worker count
+     */
+    RunOptions applyTo(RunOptions options, boolean remote) {
+        int workers = maxWorkers != null ? maxWorkers
+                : remote ? REMOTE_DEFAULT_WORKERS : Runtime.getRuntime().availableProcessors();
+        return options.withMaxWorkers(workers)
                 .withIsolation(isolation)
                 .withRunIdFile(runIdFile)
                 .withTags(tags);

@@ -40,7 +40,7 @@ public final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         GlobalOptions global = GlobalOptions.of(spec);
         try (FlowSession session = new FlowSession(global)) {
-            RunOptions options = local.applyTo(RunOptions.defaults())
+            RunOptions options = local.applyTo(RunOptions.defaults(), false)
                     .withParameters(FlowParameters.parse(parameters))
                     .withChildCommand(session.childCommand())
                     .withConsole(ConsoleStream.of(spec.commandLine().getOut()), System.console() != null);

@@ -36,7 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         try (FlowSession session = new FlowSession(global);
                 BatchOptions.Launching launching = batch.enabled() ? batch.open(session) : null) {
             session.checkCoordinator(); // a missing DynamoDB table: exit 2 before the run starts
-            RunOptions options = local.applyTo(RunOptions.defaults())
+            RunOptions options = local.applyTo(RunOptions.defaults(), launching != null)
                     .withParameters(FlowParameters.parse(parameters))
                     .withChildCommand(session.childCommand())
                     .withLauncher(launching == null ? null : launching.launcher()) // --with batch
