@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
@@ -49,6 +47,7 @@ public final class BatchLauncher implements TaskLauncher {
     private final BatchClient batch;
     private final BatchSettings settings;
     private final Map<String, String> definitions = new ConcurrentHashMap<>();
+    private final JobPoller poller;
 
     /**
      * @param binding the flow and its datastore (S3: the jobs write to it, this process reads it back)
@@ -58,6 +57,7 @@ public final class BatchLauncher implements TaskLauncher {
         this.binding = binding;
         this.batch = batch;
         this.settings = settings;
+        this.poller = new JobPoller(batch, settings.firstPoll(), settings.maxPoll());
     }
 
     @Override
@@ -151,8 +151,8 @@ public final class BatchLauncher implements TaskLauncher {
         private final JobDefinition def;
         private final List<String> command;
         private final String prefix;
-        private final CountDownLatch stop = new CountDownLatch(1);
         private volatile String jobId;
+        private JobPoller.Watch watch; // guarded by this
         private volatile boolean interrupted;
         private boolean terminated;
 
@@ -191,6 +191,7 @@ public final class BatchLauncher implements TaskLauncher {
                             .tags(Map.of("baton:flow", flow, "baton:run", req.runId(), "baton:step", req.step(),
                                     "baton:task", req.taskId())))
                             .jobId();
+                    watch = poller.watch(jobId);
                 } catch (AwsServiceException e) {
                     return failure(e, "AWS Batch refused to submit step " + req.step() + " to job queue " + def.queue());
                 } catch (SdkException e) {
@@ -213,27 +214,44 @@ public final class BatchLauncher implements TaskLauncher {
 
         /** Polls until SUCCEEDED or FAILED (the job), or null when interrupted or polling kept failing. */
         private JobDetail poll() {
-            Duration interval = settings.firstPoll();
+            JobPoller.Watch w;
+            synchronized (this) {
+                w = watch;
+            }
+            try (w) {
+                return poll(w);
+            }
+        }
+
+        private JobDetail poll(JobPoller.Watch w) {
             JobStatus last = null;
             long runnableSince = 0;
             boolean warned = false;
             int failures = 0;
             while (!interrupted) {
-                JobDetail job = null;
+                JobPoller.Poll poll;
                 try {
-                    List<JobDetail> jobs = batch.describeJobs(b -> b.jobs(jobId)).jobs();
+                    poll = w.next(); // the launcher's poller asks for this job with the others in flight
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    interrupt();
+                    return null;
+                }
+                if (poll == null) {
+                    return null; // closed by interrupt()
+                }
+                JobDetail job = null;
+                if (poll instanceof JobPoller.Poll.Described d) {
                     failures = 0;
-                    if (jobs.isEmpty()) {
-                        // Batch forgets jobs some days after they end; a job it never knew is as lost
-                        settings.console().println(prefix + "AWS Batch does not know job " + jobId);
-                        failures = MAX_POLL_FAILURES;
-                    } else {
-                        job = jobs.get(0);
-                    }
-                } catch (SdkException e) {
+                    job = d.job();
+                } else if (poll instanceof JobPoller.Poll.Failed f) {
                     failures++;
                     settings.console().println(prefix + "DescribeJobs for " + jobId + " failed (" + failures + " of "
-                            + MAX_POLL_FAILURES + "): " + e.getMessage());
+                            + MAX_POLL_FAILURES + "): " + f.error().getMessage());
+                } else {
+                    // Batch forgets jobs some days after they end; a job it never knew is as lost
+                    settings.console().println(prefix + "AWS Batch does not know job " + jobId);
+                    failures = MAX_POLL_FAILURES;
                 }
                 if (failures >= MAX_POLL_FAILURES) {
                     terminate("baton lost track of the job");
@@ -257,18 +275,6 @@ public final class BatchLauncher implements TaskLauncher {
                         settings.console().println(prefix + stuckRunnable(waited));
                     }
                 }
-                try {
-                    // a backoff between polls, cut short by interrupt()
-                    if (stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    interrupt();
-                    break;
-                }
-                interval = interval.multipliedBy(2).compareTo(settings.maxPoll()) > 0 ? settings.maxPoll()
-                        : interval.multipliedBy(2);
             }
             return null;
         }
@@ -348,10 +354,14 @@ public final class BatchLauncher implements TaskLauncher {
 
         @Override
         public void interrupt() {
+            JobPoller.Watch w;
             synchronized (this) {
                 interrupted = true;
+                w = watch;
             }
-            stop.countDown();
+            if (w != null) {
+                w.close(); // wakes the polling thread
+            }
             terminate("baton run was interrupted");
         }
 

@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +51,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.DescribeJobsRequest;
 
 /**
  * Contract tests of the AWS Batch requests {@link BatchLauncher} sends (there is no Batch emulator): WireMock on
@@ -300,6 +306,65 @@ class BatchLauncherContractTest {
         assertEquals(ExitCodes.TRANSIENT, r.exitCode());
         assertTrue(r.message().contains("Host EC2 terminated"), r.message());
         wm.verify(2, postRequestedFor(urlEqualTo("/v1/describejobs")));
+    }
+
+    @Test
+    void jobsInFlightTogetherArePolledWithOneDescribeJobs() throws Exception {
+        wm.stubFor(post("/v1/describejobdefinitions").willReturn(okJson("{\"jobDefinitions\":[]}")));
+        wm.stubFor(post("/v1/registerjobdefinition").willReturn(okJson("{\"jobDefinitionName\":"
+                + "\"baton-BatchFlow-start\",\"jobDefinitionArn\":\"" + ARN + "\",\"revision\":3}")));
+        for (int i = 1; i <= 2; i++) {
+            wm.stubFor(post("/v1/submitjob").inScenario("submit").whenScenarioStateIs(i == 1 ? Scenario.STARTED : "2")
+                    .willReturn(okJson("{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/job-" + i
+                            + "\",\"jobName\":\"n\",\"jobId\":\"job-" + i + "\"}")).willSetStateTo("" + (i + 1)));
+        }
+        wm.stubFor(post("/v1/describejobs").willReturn(okJson(jobs("RUNNING", ""))));
+        // observes the SDK's requests: the moment one DescribeJobs asks for both jobs
+        CountDownLatch together = new CountDownLatch(1);
+        BatchClient observed = BatchClient.builder().endpointOverride(URI.create(wm.baseUrl())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        if (context.request() instanceof DescribeJobsRequest r && r.jobs().size() == 2) {
+                            together.countDown();
+                        }
+                    }
+                }))
+                .build();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (observed) {
+            BatchLauncher launcher = new BatchLauncher(binding, observed, settings(Duration.ofMinutes(5)));
+            List<CompletableFuture<TaskResult>> results = new java.util.ArrayList<>();
+            for (String task : List.of("1", "2")) {
+                TaskRequest req = TaskRequest.of("start", "r11", task, new TaskInputs.None(), null);
+                assertEquals(ExitCodes.OK, new TaskExecutor(binding).execute(req).exitCode()); // the job's work
+                TaskLauncher.Launch launch = launcher.prepare(req, binding.graph().step("start"), List.of("step",
+                        "start", "--run-id", "r11", "--task-id", task, "--retry-count", "0"), "[start/" + task + "] ");
+                results.add(CompletableFuture.supplyAsync(launch::run, threads));
+            }
+            assertTrue(together.await(30, TimeUnit.SECONDS), "no DescribeJobs asked for both jobs in flight");
+            wm.stubFor(post("/v1/describejobs").willReturn(okJson(jobs("SUCCEEDED", ",\"container\":{\"exitCode\":0}"))));
+            for (CompletableFuture<TaskResult> r : results) {
+                TaskResult result = r.get(30, TimeUnit.SECONDS);
+                assertEquals(ExitCodes.OK, result.exitCode(), result.message());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        wm.verify(postRequestedFor(urlEqualTo("/v1/describejobs"))
+                .withRequestBody(equalToJson("{\"jobs\":[\"job-1\",\"job-2\"]}", true, false)));
+    }
+
+    /** A DescribeJobs answer with job-1 and job-2 in {@code status}. */
+    private static String jobs(String status, String extra) {
+        StringBuilder b = new StringBuilder("{\"jobs\":[");
+        for (int i = 1; i <= 2; i++) {
+            b.append(i == 1 ? "" : ",").append("{\"jobId\":\"job-").append(i).append("\",\"jobName\":\"n\",")
+                    .append("\"jobQueue\":\"jq-default\",\"jobDefinition\":\"").append(ARN).append("\",\"status\":\"")
+                    .append(status).append("\"").append(extra).append("}");
+        }
+        return b.append("]}").toString();
     }
 
     @Test
