@@ -16,7 +16,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * artifact fields ({@link FieldAccess#of}) before returning.
  */
 public final class FlowClassLoading {
-    private record Key(String flowClassName, List<Path> classpath, ClassLoader parent) {}
+    /**
+     * The identity of an enhanced class. Its {@code equals}/{@code hashCode} are written out: a record's generated
+     * ones bootstrap through {@code java.lang.runtime.ObjectMethods} on first use, which spins about 25 method
+     * handle classes that no class-data-sharing archive holds, on the main thread of every task process.
+     */
+    private record Key(String flowClassName, List<Path> classpath, ClassLoader parent) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(flowClassName, k.flowClassName)
+                    && classpath.equals(k.classpath) && parent == k.parent;
+        }
+
+        @Override
+        public int hashCode() {
+            return (Objects.hashCode(flowClassName) * 31 + classpath.hashCode()) * 31 + System.identityHashCode(parent);
+        }
+    }
 
     private static final ConcurrentHashMap<Key, Class<? extends FlowSpec>> LOADED = new ConcurrentHashMap<>();
 
