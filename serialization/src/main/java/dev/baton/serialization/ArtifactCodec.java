@@ -54,7 +54,8 @@ public interface ArtifactCodec {
     interface Builder {
         /**
          * zstd level: negative for the fast levels, 0 for no compression, default 1. Any level reads any other's
-         * blobs, and the key is the same at every level.
+         * blobs, and the key is the same at every level. At any level, a value whose serialized bytes zstd would not
+         * shrink (random or already-compressed data) is stored uncompressed, which makes it faster to save and load.
          *
          * @throws dev.baton.flow.ConfigurationException outside zstd's range
          */

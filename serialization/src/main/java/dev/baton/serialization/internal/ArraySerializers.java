@@ -440,7 +440,15 @@ final class ArraySerializers {
             if (length == 0) {
                 return null;
             }
-            byte[] array = new byte[length - 1];
+            int n = length - 1;
+            if (n >= HashingInputStream.ALLOCATE_AHEAD_MIN && input.getInputStream() instanceof HashingInputStream hashing) {
+                try {
+                    return hashing.readNewArray(input, n);
+                } catch (IOException e) {
+                    throw new KryoException(e);
+                }
+            }
+            byte[] array = new byte[n];
             if (array.length < DIRECT_MIN) {
                 input.readBytes(array);
             } else {

@@ -93,6 +93,11 @@ final class FrameOutputStream extends OutputStream {
         poisoned = true;
     }
 
+    /** The compression id in this blob's header. */
+    int compressionId() {
+        return header[6] & 0xff;
+    }
+
     /** Bytes emitted to the caller's stream so far. */
     long written() {
         return written;

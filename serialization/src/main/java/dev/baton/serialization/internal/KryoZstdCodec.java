@@ -11,7 +11,6 @@ import com.esotericsoftware.kryo.util.Pool;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.baton.flow.ConfigurationException;
 import dev.baton.flow.TransientFailureException;
 import dev.baton.serialization.ArtifactCodec;
@@ -105,6 +104,8 @@ public final class KryoZstdCodec implements ArtifactCodec {
         private final HashingOutputStream hashingOut = new HashingOutputStream(sha);
         private final HashingInputStream hashingIn = new HashingInputStream(sha);
         private final byte[] drain = new byte[KRYO_BUFFER];
+        /** The head of each encoded payload, on which {@link PayloadOutputStream} chooses to compress or not. */
+        private final byte[] sample = new byte[PayloadOutputStream.SAMPLE];
 
         Worker() {
             kryo = new Kryo(new GuardedClassResolver(allowlist), new ValueReferenceResolver()) {
@@ -141,23 +142,21 @@ public final class KryoZstdCodec implements ArtifactCodec {
 
         EncodedBlob encode(String artifact, Object value, OutputStream out) {
             sha.reset();
-            FrameOutputStream frame = null;
-            OutputStream compressor = null;
+            PayloadOutputStream payload = null;
             boolean complete = false;
             try {
-                frame = new FrameOutputStream(out, level == 0 ? BlobFormat.COMPRESSION_NONE : BlobFormat.COMPRESSION_ZSTD);
-                compressor = level == 0 ? frame : zstd(frame);
-                hashingOut.setNext(compressor);
+                payload = new PayloadOutputStream(out, level, sample);
+                hashingOut.setNext(payload);
                 output.setOutputStream(hashingOut);
                 kryo.writeClassAndObject(output, value);
                 output.flush();
-                compressor.close();
+                payload.close();
                 byte[] digest = sha.digest();
                 long length = sha.count();
-                frame.finish(length, digest);
+                payload.finish(length, digest);
                 complete = true;
                 return new EncodedBlob(HEX.formatHex(digest), value == null ? "null" : value.getClass().getName(),
-                        length, frame.written());
+                        length, payload.written());
             } catch (SinkFailure e) {
                 throw sinkFailure(artifact, e);
             } catch (IOException e) {
@@ -171,15 +170,8 @@ public final class KryoZstdCodec implements ArtifactCodec {
             } finally {
                 if (!complete) {
                     kryo.reset();
-                    if (frame != null) {
-                        frame.poison();
-                    }
-                    if (compressor != null && compressor != frame) {
-                        try {
-                            compressor.close(); // frees zstd's native context; the poisoned frame drops the bytes
-                        } catch (IOException | RuntimeException ignored) {
-                            // The encode already failed with the exception that matters.
-                        }
+                    if (payload != null) {
+                        payload.poison(); // frees zstd's native context; nothing more reaches the caller's stream
                     }
                 }
                 // A failed encode may leave a block's hash running; it must end before the worker is reused.
@@ -187,16 +179,6 @@ public final class KryoZstdCodec implements ArtifactCodec {
                 output.setOutputStream(null);
                 hashingOut.setNext(null);
             }
-        }
-
-        private OutputStream zstd(FrameOutputStream frame) throws IOException {
-            ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(frame, RecyclingBufferPool.INSTANCE);
-            zstd.setLevel(level);
-            // No zstd content checksum (XXH64, one more pass over every byte on both sides): the SHA-256 in the
-            // trailer already covers the decompressed bytes, and the CRC32C every stored byte. Blobs written with
-            // the checksum still decode (zstd verifies it when present).
-            zstd.setChecksum(false);
-            return zstd;
         }
 
         Object decode(String artifact, String expectedKey, InputStream in) {

@@ -39,12 +39,30 @@ class CorruptionTest {
         return out.toByteArray();
     }
 
+    /** Small, and compressible enough that every level but 0 stores it zstd-compressed. */
+    private static Object compressibleValue() {
+        return List.of("the same words again ".repeat(20), smallValue(), "and again ".repeat(10));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, -5})
     void everySingleFlippedByteIsDetected(int level) {
+        // random bytes are stored as they are at every level (zstd would not shrink them); the compressible value
+        // in a zstd frame at every level but 0: flips must be caught in both kinds of payload
+        byte[] noise = new byte[1000];
+        new Random(3).nextBytes(noise);
+        assertEveryFlipDetected(level, List.of(noise, 42L), BlobFormat.COMPRESSION_NONE);
+        assertEveryFlipDetected(level, compressibleValue(),
+                level == 0 ? BlobFormat.COMPRESSION_NONE : BlobFormat.COMPRESSION_ZSTD);
+    }
+
+    private static void assertEveryFlipDetected(int level, Object value, int compression) {
         ArtifactCodec codec = ArtifactCodec.builder().compressionLevel(level).build();
         String[] key = new String[1];
-        byte[] blob = encode(codec, smallValue(), key);
+        byte[] blob = encode(codec, value, key);
+        assertEquals(compression, blob[6], "compression id in the header");
+        Object back = codec.decode(ARTIFACT, key[0], new ByteArrayInputStream(blob));
+        assertEquals(key[0], codec.encode("scores", back, new ByteArrayOutputStream()).key());
         for (int i = 0; i < blob.length; i++) {
             for (int bit : new int[] {0x01, 0x80, 0xff}) {
                 byte[] damaged = blob.clone();
