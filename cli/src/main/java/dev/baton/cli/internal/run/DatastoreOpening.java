@@ -5,6 +5,8 @@ import dev.baton.cli.internal.StartupWarmup;
 import dev.baton.datastore.DatastoreConfig;
 import dev.baton.datastore.Datastores;
 import dev.baton.datastore.spi.ObjectStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -22,23 +24,37 @@ import java.util.function.Supplier;
  * <p>A local store is cheap to open: it opens on first {@link #get()}, on the caller's thread. Errors keep their
  * order: an invalid datastore option is reported when the store is first asked for (after the flow's own
  * errors), and a failure to open is rethrown, unchanged, by {@link #get()}.
+ *
+ * <p>A task's S3 store opens without checking the bucket ({@code s3.checkBucket=false}): whoever launched the task
+ * ({@code run}, {@code step-functions create}, a Batch job definition) had a store of its own on that bucket, so the
+ * {@code HeadBucket} request would only repeat that check on every task. A missing bucket still fails the task, with
+ * the same configuration error naming the bucket (exit 2), at its first request.
  */
 final class DatastoreOpening implements Supplier<ObjectStore> {
+    /** The S3 store's setting that turns the bucket check at open off. */
+    static final String CHECK_BUCKET = "s3.checkBucket";
+
     private final GlobalOptions global;
+    private final boolean task;
     private final CompletableFuture<ObjectStore> opened = new CompletableFuture<>();
     private DatastoreConfig config;
     private boolean started;
 
-    private DatastoreOpening(GlobalOptions global) {
+    private DatastoreOpening(GlobalOptions global, boolean task) {
         this.global = global;
+        this.task = task;
     }
 
-    /** Starts opening the store of {@code global}'s datastore when it is worth a thread (not local). */
-    static DatastoreOpening start(GlobalOptions global) {
-        DatastoreOpening opening = new DatastoreOpening(global);
+    /**
+     * Starts opening the store of {@code global}'s datastore when it is worth a thread (not local).
+     *
+     * @param task whether the store is a task's ({@code baton step}): it skips the bucket check (see above)
+     */
+    static DatastoreOpening start(GlobalOptions global, boolean task) {
+        DatastoreOpening opening = new DatastoreOpening(global, task);
         DatastoreConfig config;
         try {
-            config = global.datastoreConfig();
+            config = opening.configure(global.datastoreConfig());
         } catch (RuntimeException invalid) {
             return opening; // reported by config(), in its usual place
         }
@@ -61,9 +77,18 @@ final class DatastoreOpening implements Supplier<ObjectStore> {
     /** The datastore configuration the store is opened from. */
     synchronized DatastoreConfig config() {
         if (config == null) {
-            config = global.datastoreConfig();
+            config = configure(global.datastoreConfig());
         }
         return config;
+    }
+
+    private DatastoreConfig configure(DatastoreConfig config) {
+        if (!task || !config.kind().equals("s3") || config.settings().containsKey(CHECK_BUCKET)) {
+            return config;
+        }
+        Map<String, String> settings = new LinkedHashMap<>(config.settings());
+        settings.put(CHECK_BUCKET, "false");
+        return new DatastoreConfig(config.kind(), config.root(), settings);
     }
 
     /** The open store: waits for the background opening, or opens it here; rethrows what opening threw. */

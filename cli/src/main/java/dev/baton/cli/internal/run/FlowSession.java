@@ -40,7 +40,7 @@ final class FlowSession implements AutoCloseable {
     FlowSession(GlobalOptions global, String step) {
         this.global = global;
         // an S3 store opens on another thread meanwhile (see DatastoreOpening); a cold code package comes through it
-        DatastoreOpening store = DatastoreOpening.start(global);
+        DatastoreOpening store = DatastoreOpening.start(global, step != null);
         try {
             this.flowClass = global.flowClass(store); // through the enhancing loader: artifact fields load lazily
             this.graph = FlowGraph.of(flowClass); // InvalidFlowException: exit 4 before anything runs
