@@ -9,9 +9,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -31,9 +33,40 @@ class LogbackConfiguratorTest {
         ConsoleAppender<?> appender = assertInstanceOf(ConsoleAppender.class, root.getAppender("STDERR"));
         assertTrue(appender.isStarted());
         assertEquals("System.err", appender.getTarget());
-        PatternLayoutEncoder encoder = assertInstanceOf(PatternLayoutEncoder.class, appender.getEncoder());
-        assertEquals(LogbackConfigurator.PATTERN, encoder.getPattern());
+        LogbackConfigurator.LazyPatternEncoder encoder =
+                assertInstanceOf(LogbackConfigurator.LazyPatternEncoder.class, appender.getEncoder());
+        assertEquals(LogbackConfigurator.PATTERN, encoder.pattern());
         assertEquals(Level.WARN, context.getLogger("dev.baton.executor").getEffectiveLevel());
+    }
+
+    @Test
+    void thePatternLayoutIsBuiltAtTheFirstEventAndWritesWhatThePatternEncoderWrites() {
+        LoggerContext context = new LoggerContext();
+        try {
+            LogbackConfigurator.install(context);
+            ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+            ConsoleAppender<?> appender = (ConsoleAppender<?>) root.getAppender("STDERR");
+            LogbackConfigurator.LazyPatternEncoder encoder =
+                    (LogbackConfigurator.LazyPatternEncoder) appender.getEncoder();
+            ch.qos.logback.classic.Logger logger = context.getLogger("dev.baton.executor.internal.TaskRun");
+            logger.info("below WARN: not written");
+            assertFalse(encoder.built(), "no pattern layout built while nothing is written");
+
+            LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "step '{}' retried",
+                    new IllegalStateException("boom"), new Object[] {"train"});
+            PatternLayoutEncoder reference = new PatternLayoutEncoder();
+            reference.setContext(context);
+            reference.setPattern(LogbackConfigurator.PATTERN);
+            reference.start();
+            String written = new String(encoder.encode(event), StandardCharsets.UTF_8);
+            assertTrue(encoder.built());
+            assertEquals(new String(reference.encode(event), StandardCharsets.UTF_8), written);
+            assertTrue(written.matches("(?s)\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  \\[.*\\] dev\\.baton\\.executor\\.internal"
+                    + "\\.TaskRun - step 'train' retried\\R.*IllegalStateException: boom.*"), written);
+            assertEquals(0, encoder.headerBytes() == null ? 0 : encoder.headerBytes().length, "no header");
+        } finally {
+            context.stop();
+        }
     }
 
     @Test
