@@ -9,6 +9,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -66,6 +68,8 @@ public final class LocalObjectStore implements ObjectStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalObjectStore.class);
     private static final int STAGE_BUFFER = 1 << 16;
+    /** Objects at least this large are read through a memory mapping ({@link MappedFileInputStream}). */
+    static final long MAP_MIN = 8 << 20;
 
     private final Path root;
     private final String displayRoot;
@@ -152,7 +156,15 @@ public final class LocalObjectStore implements ObjectStore {
     public InputStream open(String path) {
         Path file = resolve(path);
         try {
-            return Files.newInputStream(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                long size = channel.size();
+                // large blobs are read from a mapping of the page cache: one copy instead of two
+                return size >= MAP_MIN ? new MappedFileInputStream(file, channel, size) : Channels.newInputStream(channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(displayRoot, path);
         } catch (IOException e) {
