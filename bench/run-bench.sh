@@ -30,7 +30,10 @@ mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$jar" "$root"/bench/src/main/java/dev/baton/bench/flows/*.java
 # as the baton launcher
 jit="-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=150000"
+jit="$jit -XX:CompileCommand=quiet -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.001 -XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.001"
+set -f  # no globbing: the CompileCommand patterns hold a *
 java_opts=(${BATON_BENCH_JAVA_OPTS:--XX:+UseSerialGC -XX:-UsePerfData $jit -XX:Tier4BackEdgeThreshold=400000})
+set +f
 # like the baton launcher: the runtime's own process maps a class-data-sharing archive dumped by an earlier run
 # (here: the unmeasured warm-up below), unless BATON_BENCH_CDS=false
 cds=()

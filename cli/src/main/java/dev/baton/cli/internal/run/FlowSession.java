@@ -111,7 +111,13 @@ final class FlowSession implements AutoCloseable {
      */
     static final List<String> TASK_JIT_OPTIONS = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=50000", "-XX:Tier4CompileThreshold=150000",
-            "-XX:Tier4BackEdgeThreshold=400000");
+            "-XX:Tier4BackEdgeThreshold=400000",
+            // SHA-256 gets C2 (its SHA-NI stub) at 1/1000 of the thresholds: the first large artifact of a task is
+            // then not hashed by interpreted and C1 code (256 MiB first load: ~0.05 s, ~0.1 CPU-s less); 'quiet'
+            // keeps the commands off the task's stdout
+            "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.001",
+            "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.001");
 
     /**
      * The command that starts a child {@code baton} with this session's flow, datastore and coordinator: the same
