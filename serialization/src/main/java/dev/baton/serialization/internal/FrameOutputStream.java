@@ -114,13 +114,20 @@ final class FrameOutputStream extends OutputStream {
     }
 
     private void emit(byte[] b, int off, int len) throws SinkFailure {
-        crc.update(b, off, len);
-        try {
-            sink.write(b, off, len);
-        } catch (IOException e) {
-            throw new SinkFailure(e);
+        // in pieces: the CRC pass brings each piece into the cache, where the sink's copy then finds it (in one
+        // go, a 4 MiB chunk is out of the cache again before the sink reads it, and a file sink copies it twice)
+        while (len > 0) {
+            int n = Math.min(len, BlobFormat.PIECE);
+            crc.update(b, off, n);
+            try {
+                sink.write(b, off, n);
+            } catch (IOException e) {
+                throw new SinkFailure(e);
+            }
+            written += n;
+            off += n;
+            len -= n;
         }
-        written += len;
     }
 
     static void putInt(byte[] b, int at, int v) {
