@@ -1,6 +1,8 @@
 package dev.baton.cli.internal;
 
 import dev.baton.datastore.Datastores;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -8,6 +10,18 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.protocols.query.unmarshall.XmlDomParser;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointParams;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.utils.DateUtils;
 
 /**
  * One-time set-up that a {@code baton step} process (a task: in a container, or a process-isolated child of a
@@ -22,7 +36,13 @@ import org.slf4j.LoggerFactory;
  *   <li>with an S3 datastore, the JDK's TLS set-up: the trust anchors parsed from the {@code cacerts} store (the
  *       JDK caches them while a trust manager holds them, so this class keeps one) and the TLS context classes,
  *       which the SDK's HTTP client otherwise builds on the thread that opens the store;</li>
- *   <li>the datastore's metadata JSON mapper and the artifact codec ({@link Datastores#warmUp()}).</li>
+ *   <li>the datastore's metadata JSON mapper and the artifact codec ({@link Datastores#warmUp()});</li>
+ *   <li>with an S3 datastore, what the SDK does at a client's first request that needs no request: the endpoint
+ *       rules' table of AWS partitions (a JSON resource parsed once per process), the XML parser that reads
+ *       error and listing responses, the HTTP date format, and the marshalling metadata of the request and
+ *       response classes a task uses. Without this the task's main thread did it at its
+ *       first request, after the store had opened, when nothing else runs: it is on the critical path there, and
+ *       on this thread it fills a core that is idle while the store's client is still being built.</li>
  * </ol>
  *
  * <p>Nothing here changes behaviour: a failure is ignored (the same work runs again, and reports, where it is
@@ -129,5 +149,30 @@ public final class StartupWarmup {
         } catch (Throwable ignored) {
             // the datastore does the same set-up at its first read or write
         }
+        if (tls) {
+            try {
+                warmUpS3Requests();
+            } catch (Throwable ignored) {
+                // the client does the same at its first request
+            }
+        }
+    }
+
+    /** The S3 client's one-time work of a first request that needs no request (see the class description). */
+    static void warmUpS3Requests() {
+        S3EndpointProvider.defaultProvider()
+                .resolveEndpoint(S3EndpointParams.builder().bucket("baton-warm-up").region(Region.US_EAST_1).build())
+                .join();
+        XmlDomParser.parse(new ByteArrayInputStream(
+                "<Error><Code>NoSuchKey</Code><Message>warm-up</Message></Error>".getBytes(StandardCharsets.UTF_8)));
+        DateUtils.parseRfc822Date("Sun, 22 Nov 2026 13:00:00 GMT");
+        // the requests and responses a task has: each model class builds its marshalling metadata once
+        GetObjectRequest.builder().bucket("b").key("k").build();
+        GetObjectResponse.builder().build();
+        PutObjectRequest.builder().bucket("b").key("k").ifNoneMatch("*").build();
+        PutObjectResponse.builder().build();
+        ListObjectsV2Request.builder().bucket("b").prefix("p").delimiter("/").build();
+        ListObjectsV2Response.builder().build();
+        NoSuchKeyException.builder().build();
     }
 }

@@ -30,6 +30,12 @@ class StartupWarmupTest {
     }
 
     @Test
+    void theS3RequestWarmUpWorksWithoutAnEndpointOrCredentials() {
+        // pure computation: no endpoint, region or credentials are configured here, and nothing listens
+        StartupWarmup.warmUpS3Requests();
+    }
+
+    @Test
     void theSwitchTurnsItOff() {
         assertTrue(StartupWarmup.enabled(Map.of()));
         assertTrue(StartupWarmup.enabled(Map.of(StartupWarmup.ENV_SWITCH, "true")));

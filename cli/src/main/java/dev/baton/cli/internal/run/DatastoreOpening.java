@@ -54,7 +54,7 @@ final class DatastoreOpening implements Supplier<ObjectStore> {
         DatastoreOpening opening = new DatastoreOpening(global, task);
         DatastoreConfig config;
         try {
-            config = opening.configure(global.datastoreConfig());
+            config = configure(global.datastoreConfig(), task);
         } catch (RuntimeException invalid) {
             return opening; // reported by config(), in its usual place
         }
@@ -77,12 +77,13 @@ final class DatastoreOpening implements Supplier<ObjectStore> {
     /** The datastore configuration the store is opened from. */
     synchronized DatastoreConfig config() {
         if (config == null) {
-            config = configure(global.datastoreConfig());
+            config = configure(global.datastoreConfig(), task);
         }
         return config;
     }
 
-    private DatastoreConfig configure(DatastoreConfig config) {
+    /** The configuration a store is opened with: a task's S3 store skips the bucket check (see above). */
+    static DatastoreConfig configure(DatastoreConfig config, boolean task) {
         if (!task || !config.kind().equals("s3") || config.settings().containsKey(CHECK_BUCKET)) {
             return config;
         }
