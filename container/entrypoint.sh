@@ -57,10 +57,23 @@ jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:-U
   -XX:Tier4BackEdgeThreshold=400000)
 
 # The JVM's feature release, from the JDK's `release` file next to bin/java (starting a JVM to ask would cost a
-# tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags.
+# tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags. The java binary is found
+# through bash's own command table, not $(command -v) and readlink: each of those is a process (a subshell, a
+# program) that every task paid for; only a symbolic link whose directory holds no release file is resolved.
 java_feature=0
-if java_path="$(command -v "$java_bin" 2>/dev/null)" && java_path="$(readlink -f "$java_path" 2>/dev/null)"; then
+java_path=""
+if [[ "$java_bin" == */* ]]; then
+  java_path="$java_bin"
+elif hash "$java_bin" 2>/dev/null; then
+  java_path="${BASH_CMDS[$java_bin]:-}"
+fi
+if [ -n "$java_path" ]; then
   release="${java_path%/bin/*}/release"
+  if [ ! -r "$release" ] && [ -L "$java_path" ]; then
+    # e.g. /usr/bin/java -> /etc/alternatives/java -> the JDK's bin/java
+    java_path="$(readlink -f "$java_path" 2>/dev/null || true)"
+    release="${java_path%/bin/*}/release"
+  fi
   if [ -r "$release" ]; then
     # bash only, no sed: every task pays for this
     while IFS= read -r line || [ -n "$line" ]; do
