@@ -25,6 +25,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /** Builds the SDK client the way AWS users expect it to be configured. */
 final class S3Clients {
@@ -49,6 +50,8 @@ final class S3Clients {
                 .region(region(s))
                 .credentialsProvider(credentials(s))
                 .forcePathStyle(s.pathStyle())
+                // the rules' answer depends on the bucket and the client's settings, not on the object: resolve once
+                .endpointProvider(new CachingEndpointProvider(S3EndpointProvider.defaultProvider()))
                 .overrideConfiguration(o -> {
                     o.retryStrategy(retryStrategy(s));
                     if (!s.expectContinue()) {
