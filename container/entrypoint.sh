@@ -51,10 +51,15 @@ fi
 # @Resources size. The JIT stays tiered, but C2 waits for code that is really hot (tier-4 thresholds 10x the
 # defaults): C1 alone (-XX:TieredStopAtLevel=1) runs the step's own code and the SHA-256 of every artifact without C2
 # (SHA-256 at ~130 MiB/s instead of ~1 GiB/s: seconds per large artifact), and default tiering spends ~0.3 CPU-s
-# of a short task compiling start-up code with C2. See container/README.md for the figures.
+# of a short task compiling start-up code with C2. SHA-256 itself is the exception: the JDK's SHA2/DigestBase get C2
+# (the SHA-NI stub) at 1/1000 of the thresholds, so a task's first large artifact is not hashed by interpreted and
+# C1 code ('quiet': the JVM would print each command on stdout, into the task's log). The same flags are in `baton`,
+# FlowSession.TASK_JIT_OPTIONS and bench/run-bench.sh. See container/README.md for the figures.
 jvm=(-XX:MaxRAMPercentage="${BATON_MAX_RAM_PERCENT:-75}" -XX:+UseSerialGC -XX:-UsePerfData
   -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=150000
-  -XX:Tier4BackEdgeThreshold=400000)
+  -XX:Tier4BackEdgeThreshold=400000 -XX:CompileCommand=quiet
+  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.001'
+  '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.001')
 
 # The JVM's feature release, from the JDK's `release` file next to bin/java (starting a JVM to ask would cost a
 # tenth of a second per task); 0 when it cannot be told, which keeps the JDK 17 flags. The java binary is found

@@ -243,7 +243,9 @@ class ContainerEntrypointTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=50000",
-                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-Xshare:auto",
+                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.001",
+                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.001", "-Xshare:auto",
                 "-XX:SharedArchiveFile=" + jsa, "-Dx=1", "-Dy=2", "-jar",
                 jar.toString(), "step", "start", "--run-id", "r 1"), r.out().lines().toList());
 
@@ -269,7 +271,9 @@ class ContainerEntrypointTest {
         // -Xshare:* is refused next to -XX:AOTCache; the JVM's notes about an unusable cache would go to stdout
         assertEquals(List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=50000",
-                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000",
+                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::*,0.001",
+                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::*,0.001",
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-XX:AOTMode=auto", "-XX:AOTCache=" + aot, "-Xlog:aot=off", "-jar", jar.toString(), "step", "start"),
                 r.out().lines().toList());
