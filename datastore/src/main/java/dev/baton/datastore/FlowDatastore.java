@@ -126,6 +126,15 @@ public interface FlowDatastore extends AutoCloseable {
      */
     void writeTaskFile(TaskPath task, String name, byte[] content);
 
+    /**
+     * Environment variables for the tasks a launcher starts on this datastore, which spare each task's own store
+     * the requests that found them out (see {@link dev.baton.datastore.spi.ObjectStore#taskEnvironment()}).
+     * Empty by default.
+     */
+    default java.util.Map<String, String> taskEnvironment() {
+        return java.util.Map.of();
+    }
+
     /** Stores a log of an attempt ({@code stdout} or {@code stderr}). */
     void writeLog(TaskPath task, int attempt, LogStream stream, InputStream content);
 

@@ -82,6 +82,7 @@ final class CountingDatastore implements FlowDatastore {
     @Override public void writeData(TaskPath task, int attempt, TaskData data) { d.writeData(task, attempt, data); }
     @Override public void writeDone(TaskPath task, int attempt, DoneRecord done) { d.writeDone(task, attempt, done); }
     @Override public Optional<TaskState> readTask(TaskPath task) { return d.readTask(task); }
+    @Override public Map<String, String> taskEnvironment() { return d.taskEnvironment(); }
     @Override public void writeTaskFile(TaskPath t, String n, byte[] c) { d.writeTaskFile(t, n, c); }
     @Override public void writeLog(TaskPath t, int a, LogStream s, InputStream c) { d.writeLog(t, a, s, c); }
     @Override public Optional<InputStream> openLog(TaskPath t, int a, LogStream s) { return d.openLog(t, a, s); }

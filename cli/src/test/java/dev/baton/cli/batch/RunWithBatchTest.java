@@ -213,6 +213,13 @@ class RunWithBatchTest {
             }
             assertEquals(2, stub.requests("registerjobdefinition").size());
             assertEquals(Map.of("job-1", 0, "job-2", 0), stub.exitCodes());
+            // the launcher probed S3Proxy's conditional writes once and told every job the answer
+            for (var submit : stub.requests("submitjob")) {
+                List<String> env = new java.util.ArrayList<>();
+                submit.path("containerOverrides").path("environment")
+                        .forEach(e -> env.add(e.get("name").asText() + "=" + e.get("value").asText()));
+                assertTrue(env.contains("BATON_S3_CONDITIONAL_WRITES=true"), env::toString);
+            }
         }
     }
 

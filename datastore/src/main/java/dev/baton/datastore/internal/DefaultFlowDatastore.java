@@ -197,6 +197,11 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return store.read(path).map(json -> MetadataJson.read(json, type, where(path)));
     }
 
+    @Override
+    public java.util.Map<String, String> taskEnvironment() {
+        return store.taskEnvironment();
+    }
+
     private static final Pattern TASK_FILE = Pattern.compile("_[A-Za-z0-9_.-]{1,200}");
 
     @Override

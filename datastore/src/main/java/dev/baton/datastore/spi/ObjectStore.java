@@ -52,6 +52,16 @@ public interface ObjectStore extends AutoCloseable {
      */
     List<String> list(String prefix);
 
+    /**
+     * Environment variables for the tasks a launcher starts on this root (child processes, AWS Batch jobs): what
+     * this store has found out about its storage and each task's own store would otherwise find out again with
+     * requests of its own (whether an S3-compatible endpoint honours conditional writes). Empty by default.
+     * May make a request, once, to find out.
+     */
+    default java.util.Map<String, String> taskEnvironment() {
+        return java.util.Map.of();
+    }
+
     /** Deletes an object if it exists (used for temporary and lock objects only; blobs are never deleted). */
     void delete(String path);
 

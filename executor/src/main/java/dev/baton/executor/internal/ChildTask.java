@@ -179,6 +179,8 @@ final class ChildTask {
     TaskResult run() {
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
+        // what the session's store found out (e.g. an S3-compatible endpoint's conditional writes): not again per task
+        env.putAll(binding.datastore().taskEnvironment());
         env.putAll(node.decorators().environment());
         Process p;
         try {

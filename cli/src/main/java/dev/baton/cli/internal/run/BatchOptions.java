@@ -119,6 +119,8 @@ public final class BatchOptions {
         putIfSet(env, "BATON_DYNAMODB_TABLE", g.dynamodbTable());
         putIfSet(env, "BATON_DYNAMODB_ENDPOINT_URL", g.dynamodbEndpointUrl());
         putIfSet(env, "BATON_CODE_PACKAGE", codePackage);
+        // what the session's store found out about the S3 endpoint, so that no job probes it again
+        env.putAll(session.binding.datastore().taskEnvironment());
         Duration max = Duration.ofMillis(Math.round(maxPollSeconds * 1000));
         Duration first = max.compareTo(Duration.ofSeconds(1)) < 0 ? max : Duration.ofSeconds(1);
         BatchSettings settings = BatchSettings.of(queue, image, jobRole, kind.equals("all"), env, System.out)

@@ -292,6 +292,18 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * An S3-compatible endpoint's answer to {@link #conditionalWrites()}, probed here once rather than by every task
+     * ({@value S3Settings#ENV_CONDITIONAL_WRITES}); nothing for AWS's own endpoint, which tasks never probe.
+     */
+    @Override
+    public Map<String, String> taskEnvironment() {
+        if (settings.endpoint().isEmpty()) {
+            return Map.of();
+        }
+        return Map.of(S3Settings.ENV_CONDITIONAL_WRITES, Boolean.toString(conditionalWrites()));
+    }
+
     private boolean probeConditionalWrites() {
         String key = settings.key(".baton-probe/" + UUID.randomUUID());
         byte[] probe = {0};

@@ -108,6 +108,36 @@ class S3TaskOpeningTest {
     }
 
     @Test
+    void theLaunchersStoreProbesOnceAndHandsItsTasksTheAnswer() {
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.passThrough(s3.endpoint())) {
+            DatastoreConfig config = new DatastoreConfig("s3", "s3://" + bucket + "/launcher", settings(proxy, Map.of()));
+            Map<String, String> taskEnv;
+            try (S3ObjectStore launcher = S3ObjectStore.open(config, Map.of())) {
+                taskEnv = launcher.taskEnvironment();
+                assertEquals(taskEnv, launcher.taskEnvironment(), "asked again: no second probe");
+            }
+            // S3Proxy honours If-None-Match: *
+            assertEquals(Map.of("BATON_S3_CONDITIONAL_WRITES", "true"), taskEnv);
+            assertEquals(3, requestLines(proxy).stream().filter(l -> l.contains(".baton-probe")).count(),
+                    () -> requestLines(proxy).toString());
+
+            long before = proxy.requests();
+            try (S3ObjectStore task = S3ObjectStore.open(new DatastoreConfig("s3", "s3://" + bucket + "/launcher",
+                    settings(proxy, Map.of("s3.checkBucket", "false"))), taskEnv)) {
+                assertTrue(task.writeIfAbsent("F/data/ab/k2", new byte[] {2}));
+            }
+            assertEquals(1, proxy.requests() - before, "the task's one conditional PUT, no probe");
+        }
+        // AWS's own endpoint honours conditional writes: nothing to hand on, and nothing asked
+        DatastoreConfig aws = new DatastoreConfig("s3", "s3://" + bucket + "/aws",
+                Map.of("s3.region", "us-east-1", "s3.checkBucket", "false", "s3.accessKeyId", "AKID",
+                        "s3.secretAccessKey", "secret"));
+        try (S3ObjectStore store = S3ObjectStore.open(aws, Map.of())) {
+            assertEquals(Map.of(), store.taskEnvironment());
+        }
+    }
+
+    @Test
     void aMissingBucketIsTheSameConfigurationErrorAtTheFirstRequestWhenOpeningDidNotCheck() {
         String missing = "baton-no-such-bucket-" + Long.toHexString(System.nanoTime());
         DatastoreConfig checked = new DatastoreConfig("s3", "s3://" + missing + "/p", s3.datastoreSettings());
