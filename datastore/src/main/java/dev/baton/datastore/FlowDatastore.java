@@ -104,6 +104,20 @@ public interface FlowDatastore extends AutoCloseable {
     }
 
     /**
+     * {@link #readTask} of each task, in order: a join's parents, a run's tasks. Implementations read concurrently
+     * (bounded), since each read is a few round trips on S3; the default reads one after the other.
+     *
+     * @throws RuntimeException the first failure of a read, as {@link #readTask} throws it
+     */
+    default List<Optional<TaskState>> readTasks(List<TaskPath> tasks) {
+        List<Optional<TaskState>> out = new java.util.ArrayList<>(tasks.size());
+        for (TaskPath task : tasks) {
+            out.add(readTask(task));
+        }
+        return out;
+    }
+
+    /**
      * Reads one attempt of a task as it stands, for listing a retried task's earlier attempts: its
      * {@code attempt.json}, and its {@code data.json} and {@code done.json} when written. In the result,
      * {@code startedAttempts} holds just this attempt (when it started) and {@code finishedAttempt} is this attempt

@@ -19,6 +19,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +55,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     private final ObjectStore store;
     private final String flowName;
     private final DefaultContentStore blobs;
+    private ExecutorService readers; // guarded by this; created by the first readTasks of several tasks
 
     /**
      * @param store the storage; closed with this datastore
@@ -178,6 +184,57 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt, data, done));
     }
 
+    /** Metadata reads in flight at once for {@link #readTasks}: I/O-bound (S3 round trips), so above the cores. */
+    static final int METADATA_READERS = 16;
+
+    @Override
+    public List<Optional<TaskState>> readTasks(List<TaskPath> tasks) {
+        if (tasks.size() <= 1) {
+            return FlowDatastore.super.readTasks(tasks);
+        }
+        ExecutorService pool = readers();
+        List<Future<Optional<TaskState>>> futures = new ArrayList<>(tasks.size());
+        for (TaskPath task : tasks) {
+            futures.add(pool.submit(() -> readTask(task)));
+        }
+        List<Optional<TaskState>> out = new ArrayList<>(tasks.size());
+        try {
+            for (Future<Optional<TaskState>> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("interrupted while reading " + tasks.size() + " tasks of " + flowName
+                    + " in " + store.root(), e);
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new TransientFailureException("reading tasks of " + flowName + " in " + store.root() + " failed: "
+                    + e.getCause(), e.getCause());
+        }
+    }
+
+    private ExecutorService readers() {
+        synchronized (this) {
+            if (readers == null) {
+                AtomicInteger n = new AtomicInteger();
+                readers = Executors.newFixedThreadPool(METADATA_READERS, r -> {
+                    Thread t = new Thread(r, "baton-metadata-read-" + n.incrementAndGet());
+                    t.setDaemon(true); // never keeps a JVM alive for a datastore nobody closed
+                    return t;
+                });
+            }
+            return readers;
+        }
+    }
+
     @Override
     public Optional<TaskState> readAttempt(TaskPath task, int attempt) {
         String dir = taskDir(task);
@@ -251,6 +308,11 @@ public final class DefaultFlowDatastore implements FlowDatastore {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (readers != null) {
+                readers.shutdownNow();
+            }
+        }
         try {
             blobs.close();
         } finally {

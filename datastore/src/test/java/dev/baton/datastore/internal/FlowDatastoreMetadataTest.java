@@ -115,6 +115,30 @@ class FlowDatastoreMetadataTest {
     }
 
     @Test
+    void readTasksReadsManyInOrderAndFailsWithTheFirstDamagedOne() throws IOException {
+        List<TaskPath> paths = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            TaskPath p = new TaskPath("12", "each", Integer.toString(i));
+            paths.add(p);
+            if (i % 5 == 4) {
+                continue; // never ran
+            }
+            ds.writeAttempt(p, attempt(0));
+            ds.writeData(p, 0, data(KEY_A));
+            ds.writeDone(p, 0, done(0, i % 7 == 0 ? Outcome.FAILED : Outcome.SUCCEEDED));
+        }
+        List<Optional<TaskState>> states = ds.readTasks(paths);
+        assertEquals(paths.size(), states.size());
+        for (int i = 0; i < paths.size(); i++) {
+            assertEquals(ds.readTask(paths.get(i)), states.get(i), "task " + i);
+            assertEquals(i % 5 != 4, states.get(i).isPresent(), "task " + i);
+        }
+        Files.writeString(root.resolve("TrainFlow/12/each/17/0.done.json"), "{\"attempt\":");
+        CorruptMetadataException e = assertThrows(CorruptMetadataException.class, () -> ds.readTasks(paths));
+        assertTrue(e.getMessage().contains("TrainFlow/12/each/17/0.done.json"), e.getMessage());
+    }
+
+    @Test
     void taskMetadataRoundTripsAndLayoutMatchesTheDesign() {
         ds.writeAttempt(TASK, attempt(0));
         ds.writeData(TASK, 0, data(KEY_A));

@@ -173,9 +173,14 @@ public final class TaskRun {
         }
         runCache.put(req.runId(), run);
         List<TaskPath> parentPaths = resolveInputPaths(node);
-        List<TaskState> parents = new ArrayList<>();
+        // a join's parents are read concurrently: each is a few round trips on S3, and a foreach may have thousands
         for (TaskPath p : parentPaths) {
-            parents.add(readParent(p));
+            checkSameRun(p);
+        }
+        List<Optional<TaskState>> states = ds.readTasks(parentPaths);
+        List<TaskState> parents = new ArrayList<>();
+        for (int i = 0; i < parentPaths.size(); i++) {
+            parents.add(checkParent(parentPaths.get(i), states.get(i)));
         }
         if (node.name().equals("start")) {
             if (!parents.isEmpty()) {
@@ -216,12 +221,15 @@ public final class TaskRun {
         return List.of();
     }
 
-    private TaskState readParent(TaskPath p) {
+    private void checkSameRun(TaskPath p) {
         if (!p.runId().equals(req.runId())) {
             throw new ConfigurationException("input path " + p + " is in run " + p.runId() + ", not in run "
                     + req.runId() + " of this task");
         }
-        TaskState s = ds.readTask(p).orElseThrow(() -> new ConfigurationException("parent task " + pathspec(p)
+    }
+
+    private TaskState checkParent(TaskPath p, Optional<TaskState> state) {
+        TaskState s = state.orElseThrow(() -> new ConfigurationException("parent task " + pathspec(p)
                 + " does not exist: check --input-paths (its step must have run in run " + p.runId() + ")"));
         if (s.done() == null) {
             throw new ConfigurationException("parent task " + pathspec(p) + " has not finished: attempt "

@@ -10,10 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The tasks of the run being resumed, indexed by position. Read once, in parallel, before the new run starts.
@@ -23,9 +19,6 @@ import java.util.concurrent.Future;
  * @param unpositioned tasks that recorded no position (never reused: they cannot be matched)
  */
 record OriginRun(RunRecord record, Map<TaskPosition, TaskState> byPosition, List<TaskState> unpositioned) {
-
-    /** Reading metadata is I/O-bound (S3 round trips), so more threads than cores. */
-    private static final int READERS = 16;
 
     static OriginRun read(FlowDatastore datastore, RunRecord record) {
         String run = record.runId();
@@ -81,35 +74,6 @@ record OriginRun(RunRecord record, Map<TaskPosition, TaskState> byPosition, List
     }
 
     private static List<TaskState> readAll(FlowDatastore datastore, List<TaskPath> paths) {
-        if (paths.size() < 8) {
-            return paths.stream().map(datastore::readTask).flatMap(Optional::stream).toList();
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(READERS, paths.size()), r -> {
-            Thread t = new Thread(r, "baton-resume-read");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Optional<TaskState>>> futures = new ArrayList<>();
-            for (TaskPath path : paths) {
-                futures.add(pool.submit(() -> datastore.readTask(path)));
-            }
-            List<TaskState> out = new ArrayList<>();
-            for (Future<Optional<TaskState>> f : futures) {
-                f.get().ifPresent(out::add);
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.baton.flow.BatonException("interrupted while reading the origin run's tasks", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new dev.baton.flow.BatonException("reading the origin run's tasks failed: " + e.getCause(),
-                    e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return datastore.readTasks(paths).stream().flatMap(Optional::stream).toList();
     }
 }
