@@ -71,12 +71,13 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
  * per chunk); Baton sends {@code UNSIGNED-PAYLOAD} with a CRC32 the server verifies, as the SDK itself does for
  * S3 over https (see the store's {@code s3.signPayloads}).
  *
- * <p>Warm-up: the small-object benchmarks first run {@code -Dbaton.bench.warmupRequests} (default 20,000) requests
+ * <p>Warm-up: the small-object benchmarks first run {@code -Dbaton.bench.warmupRequests} (default 40,000) requests
  * of the kind they measure in their trial set-up, before JMH's own warm-up. One operation here is a whole set (1,000
  * or 10,000 requests, seconds of work), so a short time-based warm-up ({@code -w 3}) ends after one or two sets, and
  * the measured iterations then mostly timed the JIT compiling the SDK, Apache HttpClient, Jetty and S3Proxy (all in
- * this process): with the process's CPU per 1 KiB put falling from ~1.4 ms in the first 10,000 requests to ~0.35 ms
- * after 40,000. {@code -Dbaton.bench.warmupRequests=0} measures a cold JVM as before.
+ * this process): the process's CPU per 1 KiB put fell from ~1.4 ms in the first 10,000 requests to ~0.35 ms after
+ * 40,000 (20,000 warm-up requests still left the 1 KiB iterations climbing). {@code -Dbaton.bench.warmupRequests=0}
+ * measures a cold JVM as before.
  *
  * <p>Store settings can be tried without rebuilding: {@code -Dbaton.bench.s3.partSizeMiB=16} sets
  * {@code s3.partSizeMiB}. The client/server CPU split: {@code -prof 'dev.baton.bench.S3Benchmark$CpuSplit'}.
@@ -160,7 +161,7 @@ public class S3Benchmark {
         /** Threads issuing Baton's requests: as many as the content store's putAll/getAll use. */
         final int callers = Integer.getInteger("baton.bench.callers", DefaultContentStore.defaultParallelism());
         /** Requests of the measured kind made in the trial set-up, before JMH's warm-up (see the class comment). */
-        final int warmupRequests = Integer.getInteger("baton.bench.warmupRequests", 20_000);
+        final int warmupRequests = Integer.getInteger("baton.bench.warmupRequests", 40_000);
 
         byte[][] data;
         ExecutorService pool;
