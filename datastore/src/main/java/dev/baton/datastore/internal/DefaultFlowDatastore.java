@@ -177,10 +177,21 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             return Optional.of(new TaskState(task, List.copyOf(started), null, latest, null, null));
         }
         int chosen = finished.last();
-        AttemptRecord attempt = started.contains(chosen)
-                ? readJson(dir, chosen, "attempt.json", AttemptRecord.class) : null;
-        TaskData data = withData.contains(chosen) ? readJson(dir, chosen, "data.json", TaskData.class) : null;
+        boolean withAttempt = started.contains(chosen);
+        boolean withTaskData = withData.contains(chosen);
+        // on S3 the three reads are three round trips: the attempt and data records are fetched alongside done.json
+        // (not from a reader thread itself, whose pool may be full of readTask calls waiting for such reads)
+        boolean alongside = store.remote() && (withAttempt || withTaskData)
+                && !(Thread.currentThread() instanceof MetadataReader);
+        Future<AttemptRecord> attemptRead = alongside && withAttempt
+                ? readers().submit(() -> readJson(dir, chosen, "attempt.json", AttemptRecord.class)) : null;
+        Future<TaskData> dataRead = alongside && withTaskData
+                ? readers().submit(() -> readJson(dir, chosen, "data.json", TaskData.class)) : null;
         DoneRecord done = readJson(dir, chosen, "done.json", DoneRecord.class);
+        AttemptRecord attempt = !withAttempt ? null : attemptRead != null ? result(attemptRead, task)
+                : readJson(dir, chosen, "attempt.json", AttemptRecord.class);
+        TaskData data = !withTaskData ? null : dataRead != null ? result(dataRead, task)
+                : readJson(dir, chosen, "data.json", TaskData.class);
         return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt, data, done));
     }
 
@@ -225,13 +236,39 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         synchronized (this) {
             if (readers == null) {
                 AtomicInteger n = new AtomicInteger();
-                readers = Executors.newFixedThreadPool(METADATA_READERS, r -> {
-                    Thread t = new Thread(r, "baton-metadata-read-" + n.incrementAndGet());
-                    t.setDaemon(true); // never keeps a JVM alive for a datastore nobody closed
-                    return t;
-                });
+                readers = Executors.newFixedThreadPool(METADATA_READERS,
+                        r -> new MetadataReader(r, "baton-metadata-read-" + n.incrementAndGet()));
             }
             return readers;
+        }
+    }
+
+    /** A thread of {@link #readers()}: it reads a task's files itself, never waiting on the pool it is part of. */
+    private static final class MetadataReader extends Thread {
+        MetadataReader(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true); // never keeps a JVM alive for a datastore nobody closed
+        }
+    }
+
+    /** The value of a read made alongside, with its failure as the reader threw it. */
+    private <T> T result(Future<T> read, TaskPath task) {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            read.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TransientFailureException("interrupted while reading " + flowName + "/" + task + " in "
+                    + store.root(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new TransientFailureException("reading " + flowName + "/" + task + " in " + store.root()
+                    + " failed: " + e.getCause(), e.getCause());
         }
     }
 

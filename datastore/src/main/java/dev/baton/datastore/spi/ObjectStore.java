@@ -62,6 +62,14 @@ public interface ObjectStore extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Whether each request is a network round trip (S3), so that independent small reads are worth issuing
+     * concurrently; false (the default) for storage where a read costs about as little as handing it to a thread.
+     */
+    default boolean remote() {
+        return false;
+    }
+
     /** Deletes an object if it exists (used for temporary and lock objects only; blobs are never deleted). */
     void delete(String path);
 

@@ -297,6 +297,11 @@ public final class S3ObjectStore implements ObjectStore {
      * ({@value S3Settings#ENV_CONDITIONAL_WRITES}); nothing for AWS's own endpoint, which tasks never probe.
      */
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    @Override
     public Map<String, String> taskEnvironment() {
         if (settings.endpoint().isEmpty()) {
             return Map.of();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.datastore.ArtifactRef;
 import dev.baton.datastore.ContentStore;
+import dev.baton.datastore.CorruptMetadataException;
 import dev.baton.datastore.Datastores;
 import dev.baton.datastore.FlowDatastore;
 import dev.baton.datastore.MissingBlobException;
@@ -155,8 +156,11 @@ class S3FlowDatastoreTest {
 
         TaskState state = ds.readTask(task).orElseThrow();
         assertTrue(state.succeeded());
+        assertEquals(attempt, state.attemptRecord()); // read alongside done.json (S3 is remote)
         assertEquals(data, state.data());
         assertEquals(done, state.done());
+        assertEquals(List.of(Optional.of(state), Optional.empty()),
+                ds.readTasks(List.of(task, new TaskPath("12", "train", "4"))), "several: one reader thread each");
         assertEquals(List.of("train"), ds.steps("12"));
         assertEquals(List.of("3"), ds.tasks("12", "train"));
         try (var log = ds.openLog(task, 0, FlowDatastore.LogStream.STDOUT).orElseThrow()) {
@@ -167,5 +171,11 @@ class S3FlowDatastoreTest {
                 .contents().stream().map(S3Object::key).collect(Collectors.toSet());
         assertTrue(files.containsAll(Set.of("baton/TrainFlow/12/train/3/0.attempt.json",
                 "baton/TrainFlow/12/train/3/0.data.json", "baton/TrainFlow/12/train/3/0.done.json")), files.toString());
+
+        // damage in a file read alongside done.json is the same named error as when read in turn
+        raw().putObject(b -> b.bucket(bucket).key("baton/TrainFlow/12/train/3/0.data.json"),
+                RequestBody.fromString("{\"artifacts\":"));
+        CorruptMetadataException e = assertThrows(CorruptMetadataException.class, () -> ds.readTask(task));
+        assertTrue(e.getMessage().contains("TrainFlow/12/train/3/0.data.json"), e.getMessage());
     }
 }
