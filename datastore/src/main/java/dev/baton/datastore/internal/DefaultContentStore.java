@@ -55,8 +55,16 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     private final ArtifactCodec codec;
     private final int parallelism;
     private final int inlineLimit;
+    /**
+     * How many keys {@link #present} holds at most (~10 MiB): a long local run with thread isolation shares one store
+     * across all its tasks, and a cache must not grow with the run. Past it the set starts again, which costs a
+     * request per value seen again, never correctness (the write is put-if-absent anyway).
+     */
+    static final int DEFAULT_KNOWN_KEYS = 1 << 16;
+
     /** Keys of blobs known to be in {@link #store}: read or written through this instance. */
     private final Set<String> present = ConcurrentHashMap.newKeySet();
+    private final int knownKeys;
     private final Object poolLock = new Object();
     private ExecutorService pool;
     private boolean closed;
@@ -72,6 +80,11 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
     }
 
     DefaultContentStore(ObjectStore store, String flowName, ArtifactCodec codec, int parallelism, int inlineLimit) {
+        this(store, flowName, codec, parallelism, inlineLimit, DEFAULT_KNOWN_KEYS);
+    }
+
+    DefaultContentStore(ObjectStore store, String flowName, ArtifactCodec codec, int parallelism, int inlineLimit,
+            int knownKeys) {
         if (parallelism < 1) {
             throw new ConfigurationException("datastore parallelism must be at least 1, not " + parallelism);
         }
@@ -80,6 +93,14 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         this.codec = codec;
         this.parallelism = parallelism;
         this.inlineLimit = inlineLimit;
+        this.knownKeys = knownKeys;
+    }
+
+    private void remember(String key) {
+        if (present.size() >= knownKeys) {
+            present.clear(); // bounded; see DEFAULT_KNOWN_KEYS
+        }
+        present.add(key);
     }
 
     /** The default parallelism of {@link #putAll}/{@link #getAll}: {@code min(8, 2 * cores)}. */
@@ -99,7 +120,7 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
                 } else {
                     store.writeIfAbsent(path, out.bytes());
                 }
-                present.add(blob.key());
+                remember(blob.key());
             }
             return new ArtifactRef(blob.key(), blob.type(), blob.serializedSize());
         } finally {
@@ -133,7 +154,7 @@ public final class DefaultContentStore implements ContentStore, AutoCloseable {
         // read call, and large reads go straight through it
         try (InputStream buffered = new BufferedInputStream(in, READ_BUFFER)) {
             Object value = codec.decode(context, key, buffered);
-            present.add(key);
+            remember(key);
             return value;
         } catch (CorruptBlobException e) {
             String message = String.valueOf(e.getMessage());

@@ -67,4 +67,32 @@ class ContentStoreKnownBlobsTest {
             }
         }
     }
+
+    @Test
+    void theKnownKeysAreBoundedAndAForgottenOneIsWrittenIfAbsentAgain() {
+        try (S3ProxyServer s3 = S3ProxyServer.startInMemory();
+                FaultInjectingProxy proxy = FaultInjectingProxy.passThrough(s3.endpoint())) {
+            String bucket = s3.createBucket();
+            Map<String, String> settings = new HashMap<>(S3ProxyServer.datastoreSettings(proxy.endpoint()));
+            settings.put("s3.conditionalWrites", "true");
+            settings.put("s3.checkBucket", "false");
+            ArtifactCodec codec = ArtifactCodec.builder().classLoader(getClass().getClassLoader()).build();
+            try (ObjectStore store = Datastores.openObjectStore(
+                    new DatastoreConfig("s3", "s3://" + bucket + "/bounded", settings));
+                    DefaultContentStore blobs = new DefaultContentStore(store, "F", codec, 2, DefaultContentStore.DEFAULT_INLINE_LIMIT, 2)) {
+                blobs.put("a", "a");
+                blobs.put("b", "b");
+                assertEquals(2, proxy.requests());
+                blobs.put("a", "a");
+                assertEquals(2, proxy.requests(), "known");
+                blobs.put("c", "c"); // a third key: the set starts again, with c alone
+                assertEquals(3, proxy.requests());
+                blobs.put("c", "c");
+                assertEquals(3, proxy.requests(), "c is known");
+                String key = blobs.put("a", "a").key(); // forgotten: written if absent (answered 412), same key
+                assertEquals(4, proxy.requests(), () -> lines(proxy).toString());
+                assertEquals("a", blobs.get("artifact 'a'", key));
+            }
+        }
+    }
 }
