@@ -292,15 +292,16 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /**
-     * An S3-compatible endpoint's answer to {@link #conditionalWrites()}, probed here once rather than by every task
-     * ({@value S3Settings#ENV_CONDITIONAL_WRITES}); nothing for AWS's own endpoint, which tasks never probe.
-     */
+    /** Every request is a round trip to S3. */
     @Override
     public boolean remote() {
         return true;
     }
 
+    /**
+     * An S3-compatible endpoint's answer to {@link #conditionalWrites()}, probed here once rather than by every task
+     * ({@value S3Settings#ENV_CONDITIONAL_WRITES}); nothing for AWS's own endpoint, which tasks never probe.
+     */
     @Override
     public Map<String, String> taskEnvironment() {
         if (settings.endpoint().isEmpty()) {
