@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     private final ObjectStore store;
     private final String flowName;
     private final DefaultContentStore blobs;
-    private ExecutorService readers; // guarded by this; created by the first readTasks of several tasks
+    private ExecutorService readers; // guarded by this; created on first use (readTasks, readTask on a remote store)
 
     /**
      * @param store the storage; closed with this datastore
@@ -177,22 +178,15 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             return Optional.of(new TaskState(task, List.copyOf(started), null, latest, null, null));
         }
         int chosen = finished.last();
-        boolean withAttempt = started.contains(chosen);
-        boolean withTaskData = withData.contains(chosen);
         // on S3 the three reads are three round trips: the attempt and data records are fetched alongside done.json
         // (not from a reader thread itself, whose pool may be full of readTask calls waiting for such reads)
-        boolean alongside = store.remote() && (withAttempt || withTaskData)
-                && !(Thread.currentThread() instanceof MetadataReader);
-        Future<AttemptRecord> attemptRead = alongside && withAttempt
-                ? readers().submit(() -> readJson(dir, chosen, "attempt.json", AttemptRecord.class)) : null;
-        Future<TaskData> dataRead = alongside && withTaskData
-                ? readers().submit(() -> readJson(dir, chosen, "data.json", TaskData.class)) : null;
+        boolean alongside = store.remote() && !(Thread.currentThread() instanceof MetadataReader);
+        Supplier<AttemptRecord> attempt = started.contains(chosen)
+                ? read(alongside, task, () -> readJson(dir, chosen, "attempt.json", AttemptRecord.class)) : () -> null;
+        Supplier<TaskData> data = withData.contains(chosen)
+                ? read(alongside, task, () -> readJson(dir, chosen, "data.json", TaskData.class)) : () -> null;
         DoneRecord done = readJson(dir, chosen, "done.json", DoneRecord.class);
-        AttemptRecord attempt = !withAttempt ? null : attemptRead != null ? result(attemptRead, task)
-                : readJson(dir, chosen, "attempt.json", AttemptRecord.class);
-        TaskData data = !withTaskData ? null : dataRead != null ? result(dataRead, task)
-                : readJson(dir, chosen, "data.json", TaskData.class);
-        return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt, data, done));
+        return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt.get(), data.get(), done));
     }
 
     /** Metadata reads in flight at once for {@link #readTasks}: I/O-bound (S3 round trips), so above the cores. */
@@ -210,26 +204,24 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         }
         List<Optional<TaskState>> out = new ArrayList<>(tasks.size());
         try {
-            for (Future<Optional<TaskState>> f : futures) {
-                out.add(f.get());
+            for (int i = 0; i < tasks.size(); i++) {
+                out.add(result(futures.get(i), tasks.get(i)));
             }
             return out;
-        } catch (InterruptedException e) {
+        } catch (RuntimeException | Error e) {
             futures.forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new TransientFailureException("interrupted while reading " + tasks.size() + " tasks of " + flowName
-                    + " in " + store.root(), e);
-        } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new TransientFailureException("reading tasks of " + flowName + " in " + store.root() + " failed: "
-                    + e.getCause(), e.getCause());
+            throw e;
         }
+    }
+
+    /** {@code read} now, or on a reader thread when {@code alongside}: the supplier gives its value or its failure. */
+    private <T> Supplier<T> read(boolean alongside, TaskPath task, Supplier<T> read) {
+        if (!alongside) {
+            T value = read.get();
+            return () -> value;
+        }
+        Future<T> pending = readers().submit(read::get);
+        return () -> result(pending, task);
     }
 
     private ExecutorService readers() {
@@ -251,7 +243,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         }
     }
 
-    /** The value of a read made alongside, with its failure as the reader threw it. */
+    /** The value of a read made on a reader thread, with its failure as the reader threw it. */
     private <T> T result(Future<T> read, TaskPath task) {
         try {
             return read.get();
