@@ -39,8 +39,8 @@ public final class StepHandle {
         List<TaskHandle> loaded = tasks;
         if (loaded == null) {
             List<String> ids = run.flow().datastore().tasks(run.id(), name);
-            List<Optional<TaskState>> states = run.flow().client().session()
-                    .readAll(ids, id -> run.flow().datastore().readTask(new TaskPath(run.id(), name, id)));
+            List<Optional<TaskState>> states = run.flow().datastore()
+                    .readTasks(ids.stream().map(id -> new TaskPath(run.id(), name, id)).toList());
             loaded = states.stream().flatMap(Optional::stream).map(s -> new TaskHandle(run, s))
                     .sorted(TASK_ORDER).toList();
             tasks = loaded;
