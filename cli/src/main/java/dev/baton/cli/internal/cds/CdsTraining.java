@@ -102,12 +102,7 @@ public final class CdsTraining {
      */
     public static SortedSet<String> train(Path archive, List<String> jvmOptions, String classPath, PrintStream log) {
         classPath = absolute(classPath); // the runs work in a directory of their own
-        Path work;
-        try {
-            work = Files.createTempDirectory("baton-cds-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path work = workDirectory("baton-cds-");
         try (TrainingS3 s3 = TrainingS3.start()) {
             Runner runner = new Runner(javaBinary(), jvmOptions, classPath, work, true);
             Map<String, String> local = Map.of("BATON_FLOW", FLOW);
@@ -151,6 +146,15 @@ public final class CdsTraining {
         }
     }
 
+    /** A new temporary directory for the training runs' files. */
+    private static Path workDirectory(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * Trains an AOT cache (JDK 25 or later, the JDK this runs on): the same container tasks as {@link #train}, of
      * which the {@code hello} step, with a code package that is not cached yet and an input to load, is recorded
@@ -162,12 +166,7 @@ public final class CdsTraining {
      */
     public static long trainAotCache(Path cache, List<String> jvmOptions, String classPath, PrintStream log) {
         classPath = absolute(classPath);
-        Path work;
-        try {
-            work = Files.createTempDirectory("baton-aot-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path work = workDirectory("baton-aot-");
         try (TrainingS3 s3 = TrainingS3.start()) {
             Runner runner = new Runner(javaBinary(), jvmOptions, classPath, work, false);
             Map<String, String> env = packagedTaskEnvironment(runner, s3, work);
