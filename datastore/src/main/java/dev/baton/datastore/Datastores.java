@@ -4,6 +4,7 @@ import dev.baton.datastore.internal.DefaultContentStore;
 import dev.baton.datastore.internal.DefaultFlowDatastore;
 import dev.baton.datastore.internal.LocalObjectStore;
 import dev.baton.datastore.internal.MetadataJson;
+import dev.baton.datastore.internal.s3.S3EndpointEnvironment;
 import dev.baton.datastore.spi.ObjectStore;
 import dev.baton.datastore.spi.ObjectStoreProvider;
 import dev.baton.flow.ConfigurationException;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
@@ -89,6 +91,16 @@ public final class Datastores {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EncodedBlob blob = codec.encode("warm-up", new ArrayList<>(List.of("warm-up", 1, 2.0)), out);
         codec.decode("warm-up", blob.key(), new ByteArrayInputStream(out.toByteArray()));
+    }
+
+    /**
+     * Whether an S3 datastore opened with {@code environment} talks to a plain {@code http://} endpoint (an
+     * S3-compatible server named by {@code BATON_S3_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_S3} or
+     * {@code AWS_ENDPOINT_URL}), so that its client needs no TLS set-up; false for AWS's own endpoint. For start-up
+     * work that is only worth doing for TLS: an {@code s3.endpoint} setting is not seen here.
+     */
+    public static boolean s3EndpointIsPlainHttp(Map<String, String> environment) {
+        return S3EndpointEnvironment.plainHttp(environment);
     }
 
     /**

@@ -33,7 +33,8 @@ import javax.tools.ToolProvider;
  * AppCDS archive recorded with {@code -XX:ArchiveClassesAtExit} from a cold {@code end} task: the static dump of
  * merged class lists that {@code CdsTraining} does for JDK 17 is refused by JDK 25) and {@code j25-aot} (the AOT
  * cache {@code CdsTraining} trains on that JDK, as the image built with {@code JAVA_VERSION=25} ships).
- * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants.
+ * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants. {@code BATON_BENCH_JAVA_OPTS} is
+ * given to the measured tasks as {@code BATON_JAVA_OPTS} (e.g. a profiler agent writing one file per process).
  *
  * <p>Usage: {@code container/bench-startup.sh [RUNS]} (builds what it needs).
  * Arguments: {@code REPO_ROOT [RUNS]}.
@@ -95,6 +96,7 @@ public final class ContainerTaskStartup {
             env.put("BATON_CODE_PACKAGE", key);
 
             String only = System.getenv().getOrDefault("BATON_BENCH_VARIANTS", "");
+            String taskJavaOpts = System.getenv().getOrDefault("BATON_BENCH_JAVA_OPTS", "");
             java.util.function.Predicate<String> wanted = name -> only.isBlank()
                     || List.of(only.split(",")).contains(name);
             // the AppCDS archive, built as the Dockerfile builds it: the jar's own training (CdsTraining), whose tasks
@@ -163,6 +165,9 @@ public final class ContainerTaskStartup {
                             : v.aotCache().toString());
                     if (!v.overlap()) {
                         e.put("BATON_STARTUP_WARMUP", "false");
+                    }
+                    if (!taskJavaOpts.isBlank()) {
+                        e.put("BATON_JAVA_OPTS", taskJavaOpts);
                     }
                     e.put("BATON_CODE_PACKAGE_CACHE", v.cold() ? work.resolve("cache-" + (n++)).toString()
                             : warmCache.toString());

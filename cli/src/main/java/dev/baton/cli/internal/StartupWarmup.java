@@ -33,9 +33,10 @@ import software.amazon.awssdk.utils.DateUtils;
  * initialised, caches filled) or waits less for it:
  * <ol>
  *   <li>logging: SLF4J binds logback, which runs {@link LogbackConfigurator};</li>
- *   <li>with an S3 datastore, the JDK's TLS set-up: the trust anchors parsed from the {@code cacerts} store (the
- *       JDK caches them while a trust manager holds them, so this class keeps one) and the TLS context classes,
- *       which the SDK's HTTP client otherwise builds on the thread that opens the store;</li>
+ *   <li>with an S3 datastore over TLS (AWS's endpoint, or an {@code https://} one), the JDK's TLS set-up: the
+ *       trust anchors parsed from the {@code cacerts} store (the JDK caches them while a trust manager holds them,
+ *       so this class keeps one) and the TLS context classes, which the SDK's HTTP client otherwise builds on the
+ *       thread that opens the store;</li>
  *   <li>the datastore's metadata JSON mapper and the artifact codec ({@link Datastores#warmUp()});</li>
  *   <li>with an S3 datastore, what the SDK does at a client's first request that needs no request: the endpoint
  *       rules' table of AWS partitions (a JSON resource parsed once per process), the XML parser that reads
@@ -69,9 +70,11 @@ public final class StartupWarmup {
         if (!enabled(env) || !runsTask(args)) {
             return;
         }
-        boolean tls = s3Datastore(args, env);
+        boolean s3 = s3Datastore(args, env);
         started = true;
-        Thread thread = new Thread(() -> warmUp(tls), "baton-warm-up");
+        // a plain http:// endpoint (an S3-compatible server) never needs the TLS set-up: its client skips it too
+        // (decided on the warm-up thread: it loads datastore classes, which the main thread need not wait for)
+        Thread thread = new Thread(() -> warmUp(s3, s3 && !plainHttpEndpoint(args, env)), "baton-warm-up");
         thread.setDaemon(true); // never keeps the process alive, never delays its exit
         thread.start();
     }
@@ -126,7 +129,27 @@ public final class StartupWarmup {
         return kind.trim().equalsIgnoreCase("s3");
     }
 
-    private static void warmUp(boolean tls) {
+    /**
+     * Whether the S3 endpoint is plain {@code http://}: {@code --s3-endpoint-url} (either form), else the
+     * environment ({@link Datastores#s3EndpointIsPlainHttp}). A wrong answer only costs time: the client decides
+     * from its own settings.
+     */
+    static boolean plainHttpEndpoint(String[] args, Map<String, String> env) {
+        String url = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--s3-endpoint-url") && i + 1 < args.length) {
+                url = args[i + 1];
+            } else if (args[i].startsWith("--s3-endpoint-url=")) {
+                url = args[i].substring("--s3-endpoint-url=".length());
+            }
+        }
+        if (url != null && !url.isBlank()) {
+            return url.trim().regionMatches(true, 0, "http://", 0, 7);
+        }
+        return Datastores.s3EndpointIsPlainHttp(env);
+    }
+
+    private static void warmUp(boolean s3, boolean tls) {
         try {
             LoggerFactory.getILoggerFactory();
         } catch (Throwable ignored) {
@@ -136,10 +159,7 @@ public final class StartupWarmup {
         }
         if (tls) {
             try {
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init((KeyStore) null);
-                trustManagers = factory.getTrustManagers();
-                SSLContext.getInstance("TLS").init(null, trustManagers, null);
+                warmUpTls();
             } catch (Throwable ignored) {
                 // the HTTP client sets TLS up itself when it is built
             }
@@ -149,13 +169,26 @@ public final class StartupWarmup {
         } catch (Throwable ignored) {
             // the datastore does the same set-up at its first read or write
         }
-        if (tls) {
+        if (s3) {
             try {
                 warmUpS3Requests();
             } catch (Throwable ignored) {
                 // the client does the same at its first request
             }
         }
+    }
+
+    /**
+     * The JDK's TLS set-up that an HTTP client over TLS needs: the trust anchors (kept referenced, so that the JDK
+     * keeps them cached for the client built next) and the TLS context classes.
+     *
+     * @throws java.security.GeneralSecurityException when the JDK has no default trust store or TLS context
+     */
+    public static void warmUpTls() throws java.security.GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        trustManagers = factory.getTrustManagers();
+        SSLContext.getInstance("TLS").init(null, trustManagers, null);
     }
 
     /** The S3 client's one-time work of a first request that needs no request (see the class description). */

@@ -30,6 +30,29 @@ class StartupWarmupTest {
     }
 
     @Test
+    void thereIsNoTlsSetUpToWarmForAPlainHttpEndpoint() {
+        assertTrue(StartupWarmup.plainHttpEndpoint(new String[] {"step"},
+                Map.of("BATON_S3_ENDPOINT_URL", "http://127.0.0.1:9000")));
+        assertTrue(StartupWarmup.plainHttpEndpoint(new String[] {"step"},
+                Map.of("AWS_ENDPOINT_URL_S3", " HTTP://minio:9000 ")));
+        assertTrue(StartupWarmup.plainHttpEndpoint(new String[] {"--s3-endpoint-url", "http://minio:9000", "step"},
+                Map.of()));
+        assertTrue(StartupWarmup.plainHttpEndpoint(new String[] {"--s3-endpoint-url=http://minio:9000", "step"},
+                Map.of("BATON_S3_ENDPOINT_URL", "https://s3.example.com")));
+        // Baton's own variable first, then the SDK's service-specific one, then the global one
+        assertFalse(StartupWarmup.plainHttpEndpoint(new String[] {"step"},
+                Map.of("BATON_S3_ENDPOINT_URL", "https://s3.example.com", "AWS_ENDPOINT_URL", "http://minio:9000")));
+        assertFalse(StartupWarmup.plainHttpEndpoint(new String[] {"--s3-endpoint-url", "https://s3.example.com",
+                "step"}, Map.of("BATON_S3_ENDPOINT_URL", "http://minio:9000")));
+        assertFalse(StartupWarmup.plainHttpEndpoint(new String[] {"step"}, Map.of())); // AWS's own endpoint
+    }
+
+    @Test
+    void theTlsWarmUpLoadsTheTrustAnchors() throws Exception {
+        StartupWarmup.warmUpTls(); // what CdsTraining's TLS run records; throws if the JDK has no trust store
+    }
+
+    @Test
     void theS3RequestWarmUpWorksWithoutAnEndpointOrCredentials() {
         // pure computation: no endpoint, region or credentials are configured here, and nothing listens
         StartupWarmup.warmUpS3Requests();

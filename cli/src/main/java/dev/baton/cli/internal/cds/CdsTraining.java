@@ -1,5 +1,9 @@
 package dev.baton.cli.internal.cds;
 
+import dev.baton.cli.internal.StartupWarmup;
+import dev.baton.datastore.DatastoreConfig;
+import dev.baton.datastore.Datastores;
+import dev.baton.datastore.spi.ObjectStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +33,9 @@ import java.util.stream.Stream;
  * the flow's three steps as container tasks ({@code baton step}) against an S3 endpoint on loopback
  * ({@link TrainingS3}), the first with a code package that is not cached yet (download, verification, unpacking),
  * the others with it cached and with inputs to load. So the archive holds the S3 client's whole request and
- * response pipeline, which a build without S3 could not record otherwise. The class lists are merged and dumped
+ * response pipeline, which a build without S3 could not record otherwise. That endpoint is plain {@code http}, whose
+ * client skips the TLS set-up, so one more run ({@link TlsSetup}) records what a client for AWS's {@code https}
+ * endpoint sets up. The class lists are merged and dumped
  * with {@code -Xshare:dump}; the archive is written to a temporary file and renamed into place, because a JVM that
  * maps a half-written archive crashes.
  *
@@ -113,6 +119,8 @@ public final class CdsTraining {
             runner.run("start", env, "step", "start", "--run-id", "1", "--task-id", "s");
             runner.run("hello", env, "step", "hello", "--run-id", "1", "--task-id", "h", "--input-paths", "1/start/s");
             runner.run("end", env, "step", "end", "--run-id", "1", "--task-id", "e", "--input-paths", "1/hello/h");
+            // the training endpoint is plain http, whose client skips the TLS set-up that every task on AWS does
+            runner.runClass("tls", env, TlsSetup.class.getName());
 
             TreeSet<String> classes = new TreeSet<>();
             for (Path list : runner.lists) {
@@ -246,6 +254,20 @@ public final class CdsTraining {
 
         /** Runs {@code baton ARGS} and returns its standard output. */
         String run(String name, Map<String, String> env, String... args) throws IOException, InterruptedException {
+            // as the entrypoint runs it: -jar for the image's fat jar, else the class path and main class
+            List<String> launch = fatJar(classPath) ? List.of("-jar", classPath)
+                    : List.of("-cp", classPath, "dev.baton.cli.Main");
+            return launch(name, env, launch, args);
+        }
+
+        /** Runs the {@code main} of {@code mainClass} (on the same class path) and returns its standard output. */
+        String runClass(String name, Map<String, String> env, String mainClass, String... args)
+                throws IOException, InterruptedException {
+            return launch(name, env, List.of("-cp", classPath, mainClass), args);
+        }
+
+        private String launch(String name, Map<String, String> env, List<String> launch, String... args)
+                throws IOException, InterruptedException {
             Path list = work.resolve(name + ".lst");
             List<String> cmd = new ArrayList<>(List.of(java));
             cmd.addAll(options);
@@ -255,12 +277,7 @@ public final class CdsTraining {
             if (record != null) {
                 cmd.add("-XX:AOTCacheOutput=" + record);
             }
-            // as the entrypoint runs it: -jar for the image's fat jar, else the class path and main class
-            if (fatJar(classPath)) {
-                cmd.addAll(List.of("-jar", classPath));
-            } else {
-                cmd.addAll(List.of("-cp", classPath, "dev.baton.cli.Main"));
-            }
+            cmd.addAll(launch);
             cmd.addAll(List.of(args));
             String out = exec(name, cmd, env);
             if (classLists) {
@@ -283,6 +300,26 @@ public final class CdsTraining {
                         + code + ":\n" + stdout + Files.readString(err, StandardCharsets.UTF_8));
             }
             return stdout;
+        }
+    }
+
+    /**
+     * A training run of the TLS set-up that a task's S3 client does against AWS's {@code https} endpoint (the
+     * training endpoint is plain {@code http}, whose client skips it): the warm-up thread's trust anchors and TLS
+     * context, and an S3 store opened for an {@code https} endpoint without a request (as a task opens it). No TLS
+     * connection is made, so the handshake's classes are not recorded.
+     */
+    public static final class TlsSetup {
+        private TlsSetup() {}
+
+        /** Runs the set-up; exits non-zero (with the error) when it fails. */
+        public static void main(String[] args) throws Exception {
+            StartupWarmup.warmUpTls();
+            try (ObjectStore store = Datastores.openObjectStore(
+                    new DatastoreConfig("s3", "s3://baton-training/baton",
+                            Map.of("s3.endpoint", "https://127.0.0.1:9", "s3.checkBucket", "false")))) {
+                System.out.println("TLS set-up of " + store.root());
+            }
         }
     }
 

@@ -35,18 +35,22 @@ final class S3Clients {
     private S3Clients() {}
 
     static S3Client build(S3Settings s) {
+        // a sized pool of plain blocking connections: many small objects move concurrently over at most
+        // maxConnections sockets, and large objects get one connection per part in flight
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .maxConnections(s.maxConnections())
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(60))
+                .connectionAcquisitionTimeout(Duration.ofMinutes(5))
+                .tcpKeepAlive(true)
+                // Expect: 100-continue saves sending a body AWS would refuse; against a server on the same
+                // host or network it is one more round trip per PUT, which bounds small-object throughput
+                .expectContinueEnabled(s.expectContinue());
+        if (plainHttp(s)) {
+            http.socketFactory(new DeferredTlsSocketFactory()); // no TLS set-up for a client that never uses TLS
+        }
         S3ClientBuilder b = S3Client.builder()
-                // a sized pool of plain blocking connections: many small objects move concurrently over at most
-                // maxConnections sockets, and large objects get one connection per part in flight
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(s.maxConnections())
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60))
-                        .connectionAcquisitionTimeout(Duration.ofMinutes(5))
-                        .tcpKeepAlive(true)
-                        // Expect: 100-continue saves sending a body AWS would refuse; against a server on the same
-                        // host or network it is one more round trip per PUT, which bounds small-object throughput
-                        .expectContinueEnabled(s.expectContinue()))
+                .httpClientBuilder(http)
                 .region(region(s))
                 .credentialsProvider(credentials(s))
                 .forcePathStyle(s.pathStyle())
@@ -75,6 +79,11 @@ final class S3Clients {
             b.crossRegionAccessEnabled(true);
         }
         return b.build();
+    }
+
+    /** Whether every request goes to a plain {@code http://} endpoint (an S3-compatible server), never over TLS. */
+    static boolean plainHttp(S3Settings s) {
+        return s.endpoint().map(e -> "http".equalsIgnoreCase(e.getScheme())).orElse(false);
     }
 
     /**

@@ -100,7 +100,7 @@ record S3Settings(
         boolean checkBucket) {
 
     static final String ENDPOINT = "s3.endpoint";
-    static final String ENV_ENDPOINT = "BATON_S3_ENDPOINT_URL";
+    static final String ENV_ENDPOINT = S3EndpointEnvironment.BATON;
     /** Setting: whether to use {@code If-None-Match: *} ({@code auto} probes the server once). */
     static final String CONDITIONAL_WRITES = "s3.conditionalWrites";
     /** Environment variable read when the setting {@value #CONDITIONAL_WRITES} is not given. */
@@ -144,16 +144,15 @@ record S3Settings(
 
         String endpointSource = null;
         String endpointText = null;
-        for (String[] candidate : new String[][] {
-            {"setting " + ENDPOINT, s.get(ENDPOINT)},
-            {ENV_ENDPOINT, env.get(ENV_ENDPOINT)},
-            {"AWS_ENDPOINT_URL_S3", env.get("AWS_ENDPOINT_URL_S3")},
-            {"AWS_ENDPOINT_URL", env.get("AWS_ENDPOINT_URL")}
-        }) {
-            if (candidate[1] != null && !candidate[1].isBlank()) {
-                endpointSource = candidate[0];
-                endpointText = candidate[1].trim();
-                break;
+        String setting = s.get(ENDPOINT);
+        if (setting != null && !setting.isBlank()) {
+            endpointSource = "setting " + ENDPOINT;
+            endpointText = setting.trim();
+        } else {
+            String name = S3EndpointEnvironment.firstSet(env);
+            if (name != null) {
+                endpointSource = name;
+                endpointText = env.get(name).trim();
             }
         }
         Optional<URI> endpoint = Optional.empty();

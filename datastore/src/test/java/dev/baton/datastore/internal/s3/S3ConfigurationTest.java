@@ -71,6 +71,27 @@ class S3ConfigurationTest {
     }
 
     @Test
+    void onlyAPlainHttpEndpointSkipsTheTlsSetUp() {
+        assertTrue(S3Clients.plainHttp(parse("s3://b-1/p", Map.of("s3.endpoint", "http://127.0.0.1:9000"), Map.of())));
+        assertFalse(S3Clients.plainHttp(parse("s3://b-1/p", Map.of("s3.endpoint", "https://s3.example.com"), Map.of())));
+        assertFalse(S3Clients.plainHttp(parse("s3://b-1/p", Map.of(), Map.of())), "AWS's own endpoint is https");
+        // the environment's answer, for start-up work that runs before the settings are read, agrees
+        assertTrue(S3EndpointEnvironment.plainHttp(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9003")));
+        assertFalse(S3EndpointEnvironment.plainHttp(Map.of("BATON_S3_ENDPOINT_URL", "https://s3.example.com",
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9002")));
+        assertFalse(S3EndpointEnvironment.plainHttp(Map.of()));
+    }
+
+    @Test
+    void theDeferredTlsFactoryBuildsTlsOnlyWhenAConnectionNeedsIt() throws Exception {
+        DeferredTlsSocketFactory factory = new DeferredTlsSocketFactory();
+        assertFalse(factory.tlsBuilt());
+        try (java.net.Socket socket = factory.createSocket(new org.apache.http.protocol.BasicHttpContext())) {
+            assertTrue(factory.tlsBuilt());
+        }
+    }
+
+    @Test
     void encryptionAndStorageClassSettings() {
         S3Settings kms = parse("s3://b-1", Map.of("s3.kmsKeyId", "arn:aws:kms:us-east-1:1:key/k"), Map.of());
         assertEquals(Optional.of(ServerSideEncryption.AWS_KMS), kms.sse(), "a KMS key id implies SSE-KMS");
