@@ -8,6 +8,7 @@ import dev.baton.datastore.meta.TaskState;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * The datastore of one flow: its content-addressed blobs and the run and task metadata that point at them,
@@ -115,6 +116,21 @@ public interface FlowDatastore extends AutoCloseable {
             out.add(readTask(task));
         }
         return out;
+    }
+
+    /**
+     * Where a caller may make its own requests to this datastore alongside each other, or empty when they are best
+     * made one after the other on the caller's thread. On a remote store (S3) every request is a network round trip,
+     * so a task overlaps the ones that do not depend on each other (its run record read with its attempt record
+     * write, say); on a local directory a request costs about as little as handing it to a thread, and order alone
+     * is simpler. Empty by default.
+     *
+     * <p>The executor is bounded and shared with this datastore's own concurrent reads ({@link #readTasks}); its
+     * threads are daemon threads. Submit single requests (one read or write of this datastore, a foreach coordinator
+     * record) that never wait on work submitted to the same executor, or a full pool could wait on itself.
+     */
+    default Optional<Executor> requestExecutor() {
+        return Optional.empty();
     }
 
     /**

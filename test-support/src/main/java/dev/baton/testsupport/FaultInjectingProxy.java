@@ -44,6 +44,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
         TRUNCATE
     }
 
+    /** What an {@link #intercept} hook decides for one request. */
+    public enum Verdict {
+        /** Relay it to the server. */
+        FORWARD,
+        /** Answer {@code 500 InternalError} without relaying it. */
+        INTERNAL_ERROR
+    }
+
+    private volatile java.util.function.Function<String, Verdict> hook;
+    private volatile java.util.function.BiConsumer<String, Integer> answered;
     private final ServerSocket server;
     private final URI upstream;
     private final int every;
@@ -118,6 +128,24 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return List.copyOf(heads);
     }
 
+    /**
+     * Calls {@code hook} with the head of each request (request line and headers, as sent) before the relay acts
+     * on it, on that request's connection thread: a hook that blocks holds that request, and only it, until it
+     * returns; {@link Verdict#INTERNAL_ERROR} fails the request. Runs before the every-n-th faults are counted.
+     */
+    public void intercept(java.util.function.Function<String, Verdict> hook) {
+        this.hook = hook;
+    }
+
+    /**
+     * Calls {@code listener} with the head of each relayed request and the server's status once the server has
+     * answered it, before the answer is relayed: whatever the client does after it has the answer comes after the
+     * call, so a test can tell one request finished before another started.
+     */
+    public void onAnswered(java.util.function.BiConsumer<String, Integer> listener) {
+        this.answered = listener;
+    }
+
     /** Faults of one kind injected so far. */
     public int injected(Fault fault) {
         AtomicInteger n = byKind.get(fault);
@@ -143,7 +171,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     }
 
     /** A decision for one request, handed from the request side to the response side. */
-    private record Exchange(String method, boolean truncate) {}
+    private record Exchange(String method, boolean truncate, String head) {}
 
     private void serve(Socket client) {
         Socket up = null;
@@ -167,11 +195,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 if (head == null) {
                     break;
                 }
+                String text = new String(head.raw(), StandardCharsets.ISO_8859_1);
+                java.util.function.Function<String, Verdict> h = hook;
+                Verdict verdict = h == null ? Verdict.FORWARD : h.apply(text);
                 long n = requests.incrementAndGet();
                 if (heads.size() < 100_000) {
-                    heads.add(new String(head.raw(), StandardCharsets.ISO_8859_1));
+                    heads.add(text);
                 }
                 Fault fault = enabled && n % every == 0 ? faults.get(Math.floorMod(turn.getAndIncrement(), faults.size())) : null;
+                if (verdict == Verdict.INTERNAL_ERROR) {
+                    fault = Fault.INTERNAL_ERROR;
+                }
                 if (fault == Fault.TRUNCATE && !head.method().equals("GET")) {
                     fault = Fault.SLOW_DOWN; // only a response with a body can be cut short
                 }
@@ -196,7 +230,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     clientOut.flush();
                     break;
                 }
-                exchanges.put(new Exchange(head.method(), fault == Fault.TRUNCATE));
+                exchanges.put(new Exchange(head.method(), fault == Fault.TRUNCATE, text));
                 upOut.write(head.raw());
                 upOut.flush();
                 relayBody(head, clientIn, upOut);
@@ -222,6 +256,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     head = Head.read(upIn);
                     if (head == null) {
                         return;
+                    }
+                    java.util.function.BiConsumer<String, Integer> listener = answered;
+                    if (listener != null && (head.status() < 100 || head.status() >= 200)) {
+                        listener.accept(exchange.head(), head.status());
                     }
                     clientOut.write(head.raw());
                     clientOut.flush();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +57,8 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     private final ObjectStore store;
     private final String flowName;
     private final DefaultContentStore blobs;
-    private ExecutorService readers; // guarded by this; created on first use (readTasks, readTask on a remote store)
+    // guarded by this; created on first use (readTasks; readTask and requestExecutor on a remote store)
+    private ExecutorService readers;
 
     /**
      * @param store the storage; closed with this datastore
@@ -189,12 +191,14 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt.get(), data.get(), done));
     }
 
-    /** Metadata reads in flight at once for {@link #readTasks}: I/O-bound (S3 round trips), so above the cores. */
+    /** Metadata requests in flight at once ({@link #readTasks}, {@link #requestExecutor}): I/O-bound, above the cores. */
     static final int METADATA_READERS = 16;
 
     @Override
     public List<Optional<TaskState>> readTasks(List<TaskPath> tasks) {
-        if (tasks.size() <= 1) {
+        // on a reader thread (a request made through requestExecutor()), one after the other: a reader that waited
+        // on reads queued behind it in its own pool could wait forever once every reader did the same
+        if (tasks.size() <= 1 || Thread.currentThread() instanceof MetadataReader) {
             return FlowDatastore.super.readTasks(tasks);
         }
         ExecutorService pool = readers();
@@ -212,6 +216,12 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             futures.forEach(f -> f.cancel(true));
             throw e;
         }
+    }
+
+    /** The reader threads on a remote store; empty on a local one, whose requests a caller makes in order itself. */
+    @Override
+    public Optional<Executor> requestExecutor() {
+        return store.remote() ? Optional.of(readers()) : Optional.empty();
     }
 
     /** {@code read} now, or on a reader thread when {@code alongside}: the supplier gives its value or its failure. */

@@ -115,6 +115,12 @@ class FlowDatastoreMetadataTest {
     }
 
     @Test
+    void aLocalStoreOffersNoRequestExecutor() {
+        // a local request costs about as little as a thread hop: a task makes its requests in order itself
+        assertTrue(ds.requestExecutor().isEmpty());
+    }
+
+    @Test
     void readTasksReadsManyInOrderAndFailsWithTheFirstDamagedOne() throws IOException {
         List<TaskPath> paths = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {

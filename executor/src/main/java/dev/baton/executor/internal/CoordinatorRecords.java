@@ -13,6 +13,27 @@ import java.util.List;
 public final class CoordinatorRecords {
     private CoordinatorRecords() {}
 
+    /** Whether a target of {@code next} is the join of a foreach or gang split: {@link #registerJoinArrival} writes. */
+    static boolean arrivesAtJoin(FlowGraph graph, List<String> next) {
+        for (String target : next) {
+            if (closedSplit(graph, target) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The foreach or gang split that {@code step} joins, or null when it is no such join. */
+    private static String closedSplit(FlowGraph graph, String step) {
+        StepNode t = graph.step(step);
+        if (!t.join() || t.closesSplit().isEmpty()) {
+            return null;
+        }
+        String split = t.closesSplit().get();
+        Transition st = graph.step(split).transition();
+        return st instanceof Transition.Foreach || st instanceof Transition.Parallel ? split : null;
+    }
+
     /**
      * When a target of {@code next} is the join of a foreach or gang split, registers {@code task} as the branch of
      * its frame's index, so the join (named by its split task) finds it.
@@ -20,13 +41,8 @@ public final class CoordinatorRecords {
     static void registerJoinArrival(FlowGraph graph, ForeachCoordinator coordinator, String flow, TaskPath task,
             List<TaskData.Frame> frames, List<String> next) {
         for (String target : next) {
-            StepNode t = graph.step(target);
-            if (!t.join() || t.closesSplit().isEmpty()) {
-                continue;
-            }
-            String split = t.closesSplit().get();
-            Transition st = graph.step(split).transition();
-            if (!(st instanceof Transition.Foreach || st instanceof Transition.Parallel)) {
+            String split = closedSplit(graph, target);
+            if (split == null) {
                 continue;
             }
             for (int i = frames.size() - 1; i >= 0; i--) {

@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -155,15 +156,85 @@ public final class TaskRun {
         return runStep(path, node, setup);
     }
 
-    /** Everything known before user code runs. */
+    /**
+     * Everything known before user code runs, and the write of the attempt record, which {@link #runStep} joins
+     * before the step runs.
+     */
     private record Setup(RunRecord run, List<TaskState> parents, List<TaskData.Frame> frames,
-            Map<String, ArtifactRef> inherited, List<String> inputPaths) {}
+            Map<String, ArtifactRef> inherited, PendingRequest<Void> attempt) {}
 
+    /**
+     * Reads the run record and the parents, and starts the attempt record's write. On a remote store the three go
+     * together (each is a round trip; the parents' reads are themselves concurrent); only a {@code --join-split}
+     * join asks the coordinator for its parents first. On a local store they are made one after the other, as
+     * written. Failures are reported in the order of the sequential reads: the run's, then the parents'.
+     */
     private Setup setup(TaskPath path, StepNode node) {
-        RunRecord run = runCache.get(req.runId());
-        if (run == null) {
-            run = ds.readRun(req.runId()).orElse(null);
+        Optional<Executor> overlap = ds.requestExecutor();
+        RunRecord cached = runCache.get(req.runId());
+        PendingRequest<Optional<RunRecord>> runRead = cached != null ? PendingRequest.done(Optional.of(cached))
+                : PendingRequest.start(overlap, () -> ds.readRun(req.runId()));
+        PendingRequest<Void> attempt = null;
+        boolean ready = false;
+        try {
+            List<TaskPath> parentPaths = List.of();
+            List<Optional<TaskState>> states = List.of();
+            RuntimeException parentFailure = null; // comes after the run's own failure, as in the sequential order
+            try {
+                parentPaths = resolveInputPaths(node);
+                for (TaskPath p : parentPaths) {
+                    checkSameRun(p);
+                }
+                List<String> inputPaths = parentPaths.stream().map(TaskPath::toString).toList();
+                attempt = PendingRequest.startWrite(overlap, () -> writeAttempt(path, inputPaths));
+                // a join's parents are read concurrently: each is a few round trips on S3, and a foreach may have
+                // thousands
+                states = ds.readTasks(parentPaths);
+            } catch (RuntimeException e) {
+                parentFailure = e;
+            }
+            RunRecord run = runRecord(node, runRead.join());
+            if (parentFailure != null) {
+                throw parentFailure;
+            }
+            List<TaskState> parents = new ArrayList<>();
+            for (int i = 0; i < parentPaths.size(); i++) {
+                parents.add(checkParent(parentPaths.get(i), states.get(i)));
+            }
+            if (node.name().equals("start")) {
+                if (!parents.isEmpty()) {
+                    throw new ConfigurationException("step 'start' takes no --input-paths (its input is the run's parameters)");
+                }
+            } else if (parents.isEmpty()) {
+                throw new ConfigurationException("step '" + node.name() + "' needs --input-paths naming its parent task(s)");
+            } else if (!node.join() && parents.size() > 1) {
+                throw new ConfigurationException("step '" + node.name() + "' is not a join but got " + parents.size()
+                        + " input paths " + parentPaths + "; give exactly one parent");
+            }
+            List<TaskData.Frame> frames = frames(node, parents);
+            Map<String, ArtifactRef> inherited = new HashMap<>();
+            if (!node.join() && !parents.isEmpty()) {
+                inherited.putAll(parents.get(0).data().artifacts()); // a join inherits nothing implicitly (merge*)
+            }
+            inherited.putAll(run.parameters());
+            Setup setup = new Setup(run, parents, frames, inherited, attempt);
+            ready = true;
+            return setup;
+        } finally {
+            if (!ready) {
+                // an attempt record in flight lands before recordEarlyFailure looks at attemptWritten (it writes the
+                // record only when none was written); a deferred one is never made, as in the sequential order
+                runRead.settle();
+                if (attempt != null) {
+                    attempt.settle();
+                }
+            }
         }
+    }
+
+    /** The run record as read, created for {@code start} when there is none, and cached. */
+    private RunRecord runRecord(StepNode node, Optional<RunRecord> read) {
+        RunRecord run = read.orElse(null);
         if (run == null) {
             if (!node.name().equals("start")) {
                 throw new ConfigurationException("run " + ds.flowName() + "/" + req.runId() + " has no _run.json: run"
@@ -172,33 +243,7 @@ public final class TaskRun {
             run = RunRecords.create(binding, req.runId(), req.parameters(), req.tags(), null, Map.of());
         }
         runCache.put(req.runId(), run);
-        List<TaskPath> parentPaths = resolveInputPaths(node);
-        // a join's parents are read concurrently: each is a few round trips on S3, and a foreach may have thousands
-        for (TaskPath p : parentPaths) {
-            checkSameRun(p);
-        }
-        List<Optional<TaskState>> states = ds.readTasks(parentPaths);
-        List<TaskState> parents = new ArrayList<>();
-        for (int i = 0; i < parentPaths.size(); i++) {
-            parents.add(checkParent(parentPaths.get(i), states.get(i)));
-        }
-        if (node.name().equals("start")) {
-            if (!parents.isEmpty()) {
-                throw new ConfigurationException("step 'start' takes no --input-paths (its input is the run's parameters)");
-            }
-        } else if (parents.isEmpty()) {
-            throw new ConfigurationException("step '" + node.name() + "' needs --input-paths naming its parent task(s)");
-        } else if (!node.join() && parents.size() > 1) {
-            throw new ConfigurationException("step '" + node.name() + "' is not a join but got " + parents.size()
-                    + " input paths " + parentPaths + "; give exactly one parent");
-        }
-        List<TaskData.Frame> frames = frames(node, parents);
-        Map<String, ArtifactRef> inherited = new HashMap<>();
-        if (!node.join() && !parents.isEmpty()) {
-            inherited.putAll(parents.get(0).data().artifacts()); // a join inherits nothing implicitly (merge*)
-        }
-        inherited.putAll(run.parameters());
-        return new Setup(run, parents, frames, inherited, parentPaths.stream().map(TaskPath::toString).toList());
+        return run;
     }
 
     private List<TaskPath> resolveInputPaths(StepNode node) {
@@ -339,7 +384,7 @@ public final class TaskRun {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Outcome outcome;
         try {
-            writeAttempt(path, setup.inputPaths());
+            setup.attempt().join(); // the attempt record says the attempt started: stored before the step runs
             java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
             if (interrupted.get()) {
                 throw new InterruptedException();
@@ -484,13 +529,14 @@ public final class TaskRun {
         Integer cardinality = null;
         String switchValue = null;
         List<ArtifactRef> items = List.of();
+        Map<String, Object> itemValues = Map.of(); // a foreach's items, stored with the artifacts
         if (tr instanceof Transition.Foreach f) {
             List<Object> elements = elements(node.name(), f.field(), state.valueOf(f.field()));
             Map<String, Object> byName = new LinkedHashMap<>();
             for (int i = 0; i < elements.size(); i++) {
                 byName.put(f.field() + "[" + i + "]", elements.get(i));
             }
-            items = new ArrayList<>(ds.blobs().putAll(byName).values());
+            itemValues = byName;
             cardinality = elements.size();
         } else if (tr instanceof Transition.Parallel p) {
             cardinality = p.numParallel();
@@ -505,20 +551,51 @@ public final class TaskRun {
             }
             next = List.of(target);
         }
-        Map<String, ArtifactRef> artifacts = state.persist();
-        ds.writeData(path, req.retryCount(), new TaskData(artifacts, setup.frames(), items));
+        // on a remote store what does not depend on the artifacts goes alongside them: the log (complete by now),
+        // the join registration (latest wins, and a join reads each parent's done.json, so a registration whose
+        // attempt then fails lets nothing through) and, for an end step, the fresh read of _run.json.
+        // done.json waits for every write; a failure is reported as in the sequential order, after what is in
+        // flight has landed (a failure path rewrites the log, and a late write must not undo that)
+        Optional<Executor> overlap = ds.requestExecutor();
         String self = pathspec(path);
-        if (cardinality != null) {
-            coordinator.recordSplit(self, cardinality);
+        List<String> targets = next;
+        byte[] stdout = sink.stdout();
+        byte[] stderr = sink.stderr();
+        boolean end = node.transition() instanceof Transition.End;
+        // (a request with nothing to do is not handed to a thread at all)
+        PendingRequest<Void> arrival = !CoordinatorRecords.arrivesAtJoin(graph, targets) ? PendingRequest.done(null)
+                : PendingRequest.startWrite(overlap, () -> CoordinatorRecords.registerJoinArrival(graph, coordinator,
+                        ds.flowName(), path, setup.frames(), targets));
+        PendingRequest<Void> log = stdout.length == 0 && stderr.length == 0 ? PendingRequest.done(null)
+                : PendingRequest.startWrite(overlap, () -> writeLog(path, stdout, stderr));
+        PendingRequest<Optional<RunRecord>> run = end ? PendingRequest.start(overlap, () -> ds.readRun(req.runId()))
+                : PendingRequest.done(Optional.empty());
+        List<PendingRequest<?>> pending = List.of(arrival, log, run);
+        try {
+            if (!itemValues.isEmpty()) {
+                items = new ArrayList<>(ds.blobs().putAll(itemValues).values());
+            }
+            Map<String, ArtifactRef> artifacts = state.persist();
+            ds.writeData(path, req.retryCount(), new TaskData(artifacts, setup.frames(), items));
+            // the split's cardinality and the switch's case only once the attempt's data is stored: a retry that
+            // disagrees with an earlier attempt's record fails, so a failed attempt must not have recorded one
+            if (cardinality != null) {
+                coordinator.recordSplit(self, cardinality);
+            }
+            if (switchValue != null) {
+                coordinator.recordSwitch(self, next.get(0));
+            }
+            arrival.join();
+            log.join();
+        } catch (RuntimeException | Error e) {
+            pending.forEach(PendingRequest::settle);
+            throw e;
         }
-        if (switchValue != null) {
-            coordinator.recordSwitch(self, next.get(0));
-        }
-        CoordinatorRecords.registerJoinArrival(graph, coordinator, ds.flowName(), path, setup.frames(), next);
-        writeLog(path, sink.stdout(), sink.stderr());
         DoneRecord done = writeDone(path, Outcome.SUCCEEDED, next, cardinality, switchValue, caught);
-        if (done != null && node.transition() instanceof Transition.End) {
-            markRunSucceeded();
+        if (done != null && end) {
+            markRunSucceeded(run);
+        } else {
+            run.settle();
         }
         return new TaskResult(path, req.retryCount(), ExitCodes.OK, Optional.ofNullable(done), null);
     }
@@ -527,10 +604,12 @@ public final class TaskRun {
      * On Step Functions no runtime outlives the tasks, so the successful end task is what marks {@code _run.json}
      * SUCCEEDED (the local runtime rewrites it again when it ends, which is harmless). Read fresh, not from the
      * cache: resume may have rewritten the record since. The task itself has succeeded whatever happens here.
+     *
+     * @param read the fresh read of {@code _run.json}, made alongside the task's last writes on a remote store
      */
-    private void markRunSucceeded() {
+    private void markRunSucceeded(PendingRequest<Optional<RunRecord>> read) {
         try {
-            ds.readRun(req.runId())
+            read.join()
                     .filter(r -> r.status() == RunRecord.RunStatus.RUNNING)
                     .ifPresent(r -> RunRecords.finish(binding, r, RunRecord.RunStatus.SUCCEEDED));
         } catch (RuntimeException e) {

@@ -178,4 +178,28 @@ class S3FlowDatastoreTest {
         CorruptMetadataException e = assertThrows(CorruptMetadataException.class, () -> ds.readTask(task));
         assertTrue(e.getMessage().contains("TrainFlow/12/train/3/0.data.json"), e.getMessage());
     }
+
+    @Test
+    void requestsMadeThroughTheRequestExecutorMayReadSeveralTasksEvenWhenTheyFillItsPool() throws Exception {
+        java.util.concurrent.Executor executor = ds.requestExecutor().orElseThrow(
+                () -> new AssertionError("S3 is remote: requests of a caller may overlap"));
+        List<TaskPath> tasks = List.of(new TaskPath("12", "train", "1"), new TaskPath("12", "train", "2"));
+        for (TaskPath task : tasks) {
+            ds.writeAttempt(task, new AttemptRecord(0, T0, "host-a", 4242L, List.of("12/start/1"), null, Map.of()));
+            ds.writeDone(task, 0, new DoneRecord(0, DoneRecord.Outcome.SUCCEEDED, T0, T0, List.of("join"), null, null,
+                    null, null));
+        }
+        // more callers than reader threads, each reading two tasks: a reader that handed its reads to its own pool
+        // and waited for them would wait forever once every reader did the same
+        List<java.util.concurrent.CompletableFuture<List<Optional<TaskState>>>> reads = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> ds.readTasks(tasks), executor));
+        }
+        for (var read : reads) {
+            // bounded, so that a pool waiting on itself fails the test instead of hanging it
+            List<Optional<TaskState>> states = read.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(tasks, states.stream().map(s -> s.orElseThrow().path()).toList());
+            assertTrue(states.stream().allMatch(s -> s.orElseThrow().succeeded()));
+        }
+    }
 }
