@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.cli.internal.BatonLogbackProvider;
 import dev.baton.cli.internal.EnvironmentDefaults;
 import dev.baton.cli.internal.Failures;
 import dev.baton.cli.internal.GlobalOptions;
@@ -77,6 +78,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        BatonLogbackProvider.select(); // before anything logs: logging set up directly, without logback's scans
         // a task's process: one-time set-up on a spare core while this thread parses and loads the flow
         StartupWarmup.begin(args, System.getenv());
         System.exit(run(args));

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 
 /**
  * The {@code baton} command's logging, set up in code: stderr only (stdout is for command output), WARN unless
- * {@code -v}, {@code -vv} or {@code --quiet} ({@link Logging}). Found by logback through
- * {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
+ * {@code -v}, {@code -vv} or {@code --quiet} ({@link Logging}). In the {@code baton} process it is installed directly
+ * by {@link BatonLogbackProvider}; elsewhere (an application that runs Baton's command line in its own JVM) logback
+ * finds it through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
  *
  * <p>Why in code rather than a {@code logback.xml}: logback's XML configuration (Joran: a SAX parser, its model
  * builders and handlers, a few hundred classes) was a sizeable share of the CPU a short-lived {@code baton step}

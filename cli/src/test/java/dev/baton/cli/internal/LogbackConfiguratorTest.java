@@ -3,6 +3,7 @@ package dev.baton.cli.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -78,6 +79,70 @@ class LogbackConfiguratorTest {
                 URLClassLoader some = new URLClassLoader(new URL[] {configured.toUri().toURL()}, null)) {
             assertFalse(LogbackConfigurator.userConfiguration(none));
             assertTrue(LogbackConfigurator.userConfiguration(some));
+        }
+    }
+
+    @Test
+    void theProcesssProviderSetsUpTheSameContextDirectly(@TempDir Path dir) throws Exception {
+        try (URLClassLoader none = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            BatonLogbackProvider provider = new BatonLogbackProvider(none);
+            provider.initialize();
+            assertFalse(provider.handedOver());
+            LoggerContext context = assertInstanceOf(LoggerContext.class, provider.getLoggerFactory());
+            try {
+                assertTrue(context.isStarted());
+                assertEquals("default", context.getName()); // as logback's own provider names it
+                assertSame(provider.getMDCAdapter(), context.getMDCAdapter());
+                ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+                assertEquals(Level.WARN, root.getLevel());
+                assertInstanceOf(LogbackConfigurator.LazyPatternEncoder.class,
+                        ((ConsoleAppender<?>) root.getAppender("STDERR")).getEncoder());
+                assertEquals(ch.qos.logback.classic.spi.LogbackServiceProvider.REQUESTED_API_VERSION,
+                        provider.getRequestedApiVersion());
+            } finally {
+                context.stop();
+            }
+        }
+    }
+
+    @Test
+    void theProcesssProviderHandsOverToLogbacksOwnForAUsersConfiguration(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
+        try (URLClassLoader some = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            BatonLogbackProvider provider = new BatonLogbackProvider(some);
+            provider.initialize();
+            assertTrue(provider.handedOver());
+            LoggerContext context = assertInstanceOf(LoggerContext.class, provider.getLoggerFactory());
+            context.stop();
+        }
+    }
+
+    @Test
+    void mainSelectsTheProviderUnlessOneIsNamed() {
+        String before = System.getProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY);
+        String verbosity = System.getProperty(BatonLogbackProvider.SLF4J_VERBOSITY_PROPERTY);
+        try {
+            System.setProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY, "com.example.TheirProvider");
+            BatonLogbackProvider.select();
+            assertEquals("com.example.TheirProvider", System.getProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY));
+            System.clearProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY);
+            System.clearProperty(BatonLogbackProvider.SLF4J_VERBOSITY_PROPERTY);
+            BatonLogbackProvider.select();
+            assertEquals(BatonLogbackProvider.class.getName(),
+                    System.getProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY));
+            // else SLF4J announces the named provider on stderr, into every task's stored log
+            assertEquals("WARN", System.getProperty(BatonLogbackProvider.SLF4J_VERBOSITY_PROPERTY));
+        } finally {
+            if (verbosity == null) {
+                System.clearProperty(BatonLogbackProvider.SLF4J_VERBOSITY_PROPERTY);
+            } else {
+                System.setProperty(BatonLogbackProvider.SLF4J_VERBOSITY_PROPERTY, verbosity);
+            }
+            if (before == null) {
+                System.clearProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY);
+            } else {
+                System.setProperty(BatonLogbackProvider.SLF4J_PROVIDER_PROPERTY, before);
+            }
         }
     }
 
