@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 ok, 1 a step failed (or an unexpected error), 2 usage or configuration error, 3 transient
  * failure, 4 invalid flow.
  */
-@Command(name = "baton", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true,
+// addMethodSubcommands = false: no command is a method, and picocli would parse the annotations of every method
+// of the class to look for one (a share of a task's start-up)
+@Command(name = "baton", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, addMethodSubcommands = false,
         versionProvider = Main.Version.class, synopsisSubcommandLabel = "COMMAND",
         description = "Metaflow-style data and ML flows for the JVM, locally or on AWS Batch + Step Functions.",
         footer = {"", "Run 'baton COMMAND --help' for a command's options."})

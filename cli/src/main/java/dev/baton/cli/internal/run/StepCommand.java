@@ -23,7 +23,8 @@ import picocli.CommandLine.Unmatched;
  * SIGTERM (Batch terminating the job, Ctrl-C) records the attempt INTERRUPTED; SIGKILL leaves no done.json, so
  * the task never looks finished.
  */
-@Command(name = "step", description = {"Runs one task of the flow (the container entrypoint).",
+// addMethodSubcommands = false: picocli would otherwise parse the annotations of every method, at every task's start
+@Command(name = "step", addMethodSubcommands = false, description = {"Runs one task of the flow (the container entrypoint).",
         "Foreach joins may name the split task with --input-paths RUN/SPLIT/TASK --join-split: the foreach"
                 + " coordinator lists the children in index order."})
 public final class StepCommand implements Callable<Integer> {
