@@ -78,7 +78,7 @@ public final class Datastores {
     }
 
     /**
-     * Does the one-time set-up of the metadata JSON mapper and the artifact codec (class loading and
+     * Does the one-time set-up of the metadata JSON reader and writer and the artifact codec (class loading and
      * initialisation, serializer lookup, the zstd native library) on the calling thread, so that a short-lived
      * process (a task) can overlap it with its other start-up work on a spare core instead of paying it at its
      * first read or write. Optional and idempotent; touches no storage. A caller on a spare thread may ignore its
