@@ -3,6 +3,7 @@ package dev.baton.datastore.internal;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -114,8 +115,13 @@ public final class MetadataJson {
             return type.cast(record);
         } catch (IOException e) {
             // malformed or truncated JSON, a number out of range: the parser's own message says what and where
-            throw MetadataJsonReader.corrupt(where, type.getSimpleName(),
-                    e instanceof JsonProcessingException parse ? parse.getOriginalMessage() : e.toString(), e);
+            String detail = e.toString();
+            if (e instanceof JsonProcessingException parse) {
+                JsonLocation at = parse.getLocation();
+                detail = parse.getOriginalMessage()
+                        + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+            }
+            throw MetadataJsonReader.corrupt(where, type.getSimpleName(), detail, e);
         }
     }
 }

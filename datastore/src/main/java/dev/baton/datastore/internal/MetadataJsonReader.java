@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import dev.baton.datastore.ArtifactRef;
 import dev.baton.datastore.CorruptMetadataException;
 import dev.baton.datastore.meta.AttemptRecord;
@@ -13,8 +14,8 @@ import dev.baton.datastore.meta.TaskData;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +26,9 @@ import java.util.Map;
  * {@link MetadataJson} describes accepted for these records: fields in any order, unknown fields (of any shape)
  * skipped, missing or null fields as null (0 for {@code int}/{@code long}), the last of duplicate fields, numbers as
  * JSON numbers or numeric strings, JSON scalars as strings, unknown enum constants as null, instants as ISO-8601
- * strings or epoch seconds. Anything else is a
- * {@link CorruptMetadataException} naming the file, the field (as a JSON pointer) and what was expected. Only the
- * metadata records and JDK collections and values are built: nothing in the bytes chooses a class.
+ * strings or epoch seconds. Anything else is a {@link CorruptMetadataException} naming the file, the field (as a
+ * JSON pointer) and what was expected. Only the metadata records and JDK collections and values are built: nothing
+ * in the bytes chooses a class.
  *
  * <p>Each value method starts at the value's first token (the parser's current token) and ends at its last.
  */
@@ -350,7 +351,11 @@ final class MetadataJsonReader {
     private Long number(String expected) throws IOException {
         JsonToken token = p.currentToken();
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-            return p.getLongValue(); // the parser reports a value out of long's range
+            try {
+                return p.getLongValue();
+            } catch (InputCoercionException e) {
+                throw mismatch(expected, "the number " + p.getText() + " is out of range");
+            }
         }
         if (token == JsonToken.VALUE_NULL) {
             return null;
@@ -392,9 +397,11 @@ final class MetadataJsonReader {
                 }
                 return isDecimal(text) ? epochSeconds(new BigDecimal(text)) : Instant.parse(text);
             }
-        } catch (DateTimeException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException | InputCoercionException e) {
             // not an instant, or out of Instant's range
-            throw mismatch("an ISO-8601 instant string", "found " + describe(token) + " " + p.getText().trim());
+            String text = p.getText().trim();
+            throw mismatch("an ISO-8601 instant string",
+                    "found " + (token == JsonToken.VALUE_STRING ? "\"" + text + "\"" : text) + ", which is not one");
         }
         throw mismatch("an ISO-8601 instant string");
     }

@@ -284,7 +284,9 @@ class MetadataJsonTest {
                 new String[] {"DoneRecord", "{'attempt':1,}", "DoneRecord", "Unexpected character"},
                 new String[] {"DoneRecord", "{'attempt':1]", "DoneRecord", "Unexpected close marker"},
                 new String[] {"DoneRecord", "PK\u0003\u0004 a zip", "DoneRecord", "Unrecognized token"},
-                new String[] {"DoneRecord", "{'attempt':99999999999999999999999}", "DoneRecord", "out of range"});
+                new String[] {"DoneRecord", "{'attempt':99999999999999999999999}", "/attempt", "out of range"},
+                new String[] {"RunRecord", "{'createdAt':'1.2.3'}", "/createdAt", "\"1.2.3\", which is not one"},
+                new String[] {"DoneRecord", "{'next':['a'", "end-of-input", "(line 1, column 13)"});
         for (String[] c : cases) {
             Class<?> type = switch (c[0]) {
                 case "RunRecord" -> RunRecord.class;
@@ -306,11 +308,20 @@ class MetadataJsonTest {
     }
 
     @Test
-    void aJsonNullIsADamagedFileNotAMissingRecord() {
+    void whereTheDatabindMapperReturnedNonsenseTheReaderReportsDamage() throws IOException {
         // databind returned null for a "null" document, which its callers took for an absent record
+        byte[] nothing = "null".getBytes(StandardCharsets.UTF_8);
+        assertNull(DATABIND.readValue(nothing, RunRecord.class));
         CorruptMetadataException e = assertThrows(CorruptMetadataException.class,
-                () -> MetadataJson.read("null".getBytes(StandardCharsets.UTF_8), RunRecord.class, WHERE));
+                () -> MetadataJson.read(nothing, RunRecord.class, WHERE));
         assertTrue(e.getMessage().contains("expected an object at the top") && e.getMessage().contains("found null"),
+                e.getMessage());
+
+        // and it let epoch seconds beyond a long wrap around into some instant
+        byte[] huge = "{\"createdAt\":1e300}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(DATABIND.readValue(huge, RunRecord.class).createdAt() != null);
+        e = assertThrows(CorruptMetadataException.class, () -> MetadataJson.read(huge, RunRecord.class, WHERE));
+        assertTrue(e.getMessage().contains("/createdAt") && e.getMessage().contains("1e300, which is not one"),
                 e.getMessage());
     }
 
