@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -235,6 +236,26 @@ class MetadataJsonTest {
                         () -> "truncated to " + length + ": " + new String(truncated, StandardCharsets.UTF_8));
                 assertTrue(e.getMessage().startsWith("cannot read " + WHERE + " as " + record.getClass()
                         .getSimpleName() + ": "), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void randomDamageIsReadOrANamedErrorNeverAnotherException() {
+        Random random = new Random(20261122);
+        byte[] junk = "{}[]\":,0-1.e+Ztrufalsn \\\u00e9\uD83D".getBytes(StandardCharsets.UTF_8);
+        List<Object> records = records().stream().filter(r -> MetadataJson.write(r).length < 4096).toList();
+        for (int i = 0; i < 3000; i++) {
+            Object record = records.get(random.nextInt(records.size()));
+            byte[] json = MetadataJson.write(record);
+            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                int at = random.nextInt(json.length);
+                json[at] = random.nextBoolean() ? junk[random.nextInt(junk.length)] : (byte) random.nextInt(256);
+            }
+            try {
+                MetadataJson.read(json, record.getClass(), WHERE);
+            } catch (CorruptMetadataException e) {
+                assertTrue(e.getMessage().startsWith("cannot read " + WHERE + " as "), e.getMessage());
             }
         }
     }
