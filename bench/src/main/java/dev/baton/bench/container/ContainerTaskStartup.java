@@ -1,5 +1,6 @@
 package dev.baton.bench.container;
 
+import dev.baton.testsupport.FaultInjectingProxy;
 import dev.baton.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,9 @@ import javax.tools.ToolProvider;
  * cache {@code CdsTraining} trains on that JDK, as the image built with {@code JAVA_VERSION=25} ships).
  * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants. {@code BATON_BENCH_JAVA_OPTS} is
  * given to the measured tasks as {@code BATON_JAVA_OPTS} (e.g. a profiler agent writing one file per process).
+ * {@code BATON_BENCH_LATENCY_MS} delays every request of the tasks by that many milliseconds at a relay in front of
+ * S3Proxy (default 0: the relay only forwards), to see what a task's sequence of requests costs when each is a
+ * round trip to a remote S3.
  *
  * <p>Usage: {@code container/bench-startup.sh [RUNS]} (builds what it needs).
  * Arguments: {@code REPO_ROOT [RUNS]}.
@@ -68,7 +72,21 @@ public final class ContainerTaskStartup {
         Path work = Files.createTempDirectory("baton-startup-");
         // a private copy: in a shared working tree a rebuild may replace cli/target/baton.jar mid-measurement
         Path jar = Files.copy(root.resolve("cli/target/baton.jar"), work.resolve("baton.jar"));
-        try (S3ProxyServer s3 = S3ProxyServer.startInMemory()) {
+        int latencyMs = Integer.parseInt(System.getenv().getOrDefault("BATON_BENCH_LATENCY_MS", "0"));
+        try (S3ProxyServer s3 = S3ProxyServer.startInMemory();
+                FaultInjectingProxy relay = FaultInjectingProxy.passThrough(s3.endpoint())) {
+            if (latencyMs > 0) {
+                // a round trip to a remote S3 simulated on loopback: every request of a task waits this long at the
+                // relay before it goes on (a simulation of network time, not synchronisation)
+                relay.intercept(head -> {
+                    try {
+                        Thread.sleep(latencyMs);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return FaultInjectingProxy.Verdict.FORWARD;
+                });
+            }
             String bucket = s3.createBucket();
             Path classes = Files.createDirectories(work.resolve("classes"));
             Path src = work.resolve("src/bench/TrivialFlow.java");
@@ -79,6 +97,8 @@ public final class ContainerTaskStartup {
                 throw new IllegalStateException("cannot compile the benchmark flow");
             }
             Map<String, String> env = new HashMap<>(s3.environment());
+            env.put("AWS_ENDPOINT_URL_S3", relay.endpoint().toString()); // the tasks go through the relay
+            env.put("BATON_S3_ENDPOINT_URL", relay.endpoint().toString());
             env.put("BATON_FLOW", "bench.TrivialFlow");
             env.put("BATON_DATASTORE", "s3");
             env.put("BATON_DATASTORE_ROOT", "s3://" + bucket + "/baton");
