@@ -37,8 +37,8 @@ import javax.tools.ToolProvider;
  * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants. {@code BATON_BENCH_JAVA_OPTS} is
  * given to the measured tasks as {@code BATON_JAVA_OPTS} (e.g. a profiler agent writing one file per process).
  * {@code BATON_BENCH_LATENCY_MS} delays every request of the tasks by that many milliseconds at a relay in front of
- * S3Proxy (default 0: the relay only forwards), to see what a task's sequence of requests costs when each is a
- * round trip to a remote S3.
+ * S3Proxy (default 0: no relay), to see what a task's sequence of requests costs when each is a round trip to a
+ * remote S3.
  *
  * <p>Usage: {@code container/bench-startup.sh [RUNS]} (builds what it needs).
  * Arguments: {@code REPO_ROOT [RUNS]}.
@@ -97,8 +97,10 @@ public final class ContainerTaskStartup {
                 throw new IllegalStateException("cannot compile the benchmark flow");
             }
             Map<String, String> env = new HashMap<>(s3.environment());
-            env.put("AWS_ENDPOINT_URL_S3", relay.endpoint().toString()); // the tasks go through the relay
-            env.put("BATON_S3_ENDPOINT_URL", relay.endpoint().toString());
+            if (latencyMs > 0) { // the tasks go through the relay; without a delay, straight to S3Proxy
+                env.put("AWS_ENDPOINT_URL_S3", relay.endpoint().toString());
+                env.put("BATON_S3_ENDPOINT_URL", relay.endpoint().toString());
+            }
             env.put("BATON_FLOW", "bench.TrivialFlow");
             env.put("BATON_DATASTORE", "s3");
             env.put("BATON_DATASTORE_ROOT", "s3://" + bucket + "/baton");
