@@ -62,13 +62,13 @@ final class MetadataJsonReader {
                 case "flow" -> flow = string();
                 case "runId" -> runId = string();
                 case "user" -> user = string();
-                case "tags" -> tags = strings();
-                case "parameters" -> parameters = refs();
+                case "tags" -> tags = list(this::string);
+                case "parameters" -> parameters = map(this::ref);
                 case "originRunId" -> originRunId = string();
                 case "status" -> status = constant(RunRecord.RunStatus.values());
                 case "createdAt" -> createdAt = instant();
                 case "finishedAt" -> finishedAt = instant();
-                case "attributes" -> attributes = stringMap();
+                case "attributes" -> attributes = map(this::string);
                 default -> p.skipChildren();
             }
         }
@@ -96,9 +96,9 @@ final class MetadataJsonReader {
                 case "startedAt" -> startedAt = instant();
                 case "host" -> host = string();
                 case "pid" -> pid = longValue();
-                case "inputPaths" -> inputPaths = strings();
+                case "inputPaths" -> inputPaths = list(this::string);
                 case "splitIndex" -> splitIndex = integer();
-                case "environment" -> environment = stringMap();
+                case "environment" -> environment = map(this::string);
                 default -> p.skipChildren();
             }
         }
@@ -117,9 +117,9 @@ final class MetadataJsonReader {
         for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
             p.nextToken();
             switch (field) {
-                case "artifacts" -> artifacts = refs();
-                case "foreachStack" -> foreachStack = frames();
-                case "foreachItems" -> foreachItems = refList();
+                case "artifacts" -> artifacts = map(this::ref);
+                case "foreachStack" -> foreachStack = list(this::frame);
+                case "foreachItems" -> foreachItems = list(this::ref);
                 default -> p.skipChildren();
             }
         }
@@ -148,7 +148,7 @@ final class MetadataJsonReader {
                 case "outcome" -> outcome = constant(DoneRecord.Outcome.values());
                 case "startedAt" -> startedAt = instant();
                 case "finishedAt" -> finishedAt = instant();
-                case "next" -> next = strings();
+                case "next" -> next = list(this::string);
                 case "foreachCardinality" -> foreachCardinality = integer();
                 case "switchValue" -> switchValue = string();
                 case "error" -> error = error();
@@ -257,64 +257,37 @@ final class MetadataJsonReader {
         throw mismatch("an array");
     }
 
-    private List<String> strings() throws IOException {
+    /** Reads one element of a list or value of a map, at its first token. */
+    @FunctionalInterface
+    private interface Element<T> {
+        T read() throws IOException;
+    }
+
+    /** A JSON array of {@code element}s, or null. */
+    private <T> List<T> list(Element<T> element) throws IOException {
         if (!startArray()) {
             return null;
         }
-        List<String> values = new ArrayList<>();
+        List<T> values = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            values.add(string());
+            values.add(element.read());
         }
         return values;
     }
 
-    private List<TaskData.Frame> frames() throws IOException {
-        if (!startArray()) {
-            return null;
-        }
-        List<TaskData.Frame> values = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            values.add(frame());
-        }
-        return values;
-    }
-
-    private List<ArtifactRef> refList() throws IOException {
-        if (!startArray()) {
-            return null;
-        }
-        List<ArtifactRef> values = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            values.add(ref());
-        }
-        return values;
-    }
-
-    private Map<String, String> stringMap() throws IOException {
+    /** A JSON object of {@code element}s by name, in the file's order, or null. */
+    private <T> Map<String, T> map(Element<T> element) throws IOException {
         if (!startObject()) {
             return null;
         }
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, T> values = new LinkedHashMap<>();
         for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
             p.nextToken();
-            values.put(field, string());
+            values.put(field, element.read());
         }
         return values;
     }
 
-    private Map<String, ArtifactRef> refs() throws IOException {
-        if (!startObject()) {
-            return null;
-        }
-        Map<String, ArtifactRef> values = new LinkedHashMap<>();
-        for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-            p.nextToken();
-            values.put(field, ref());
-        }
-        return values;
-    }
-
-    /** A string; other scalars as their text (databind coerces them too); null as null. */
     private String string() throws IOException {
         JsonToken token = p.currentToken();
         if (token == JsonToken.VALUE_NULL) {
