@@ -235,26 +235,23 @@ final class MetadataJsonReader {
 
     /** True at an object's start, false at null; anything else is a mismatch. */
     private boolean startObject() throws IOException {
-        JsonToken token = p.currentToken();
-        if (token == JsonToken.START_OBJECT) {
-            return true;
-        }
-        if (token == JsonToken.VALUE_NULL) {
-            return false;
-        }
-        throw mismatch("an object");
+        return start(JsonToken.START_OBJECT, "an object");
     }
 
     /** True at an array's start, false at null; anything else is a mismatch. */
     private boolean startArray() throws IOException {
+        return start(JsonToken.START_ARRAY, "an array");
+    }
+
+    private boolean start(JsonToken open, String expected) throws IOException {
         JsonToken token = p.currentToken();
-        if (token == JsonToken.START_ARRAY) {
+        if (token == open) {
             return true;
         }
         if (token == JsonToken.VALUE_NULL) {
             return false;
         }
-        throw mismatch("an array");
+        throw mismatch(expected);
     }
 
     /** Reads one element of a list or value of a map, at its first token. */
