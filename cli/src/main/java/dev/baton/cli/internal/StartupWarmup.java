@@ -118,15 +118,7 @@ public final class StartupWarmup {
 
     /** Whether the datastore is S3, from {@code --datastore} (either form), else {@code BATON_DATASTORE}. */
     static boolean s3Datastore(String[] args, Map<String, String> env) {
-        String kind = env.getOrDefault("BATON_DATASTORE", "");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--datastore") && i + 1 < args.length) {
-                kind = args[i + 1];
-            } else if (args[i].startsWith("--datastore=")) {
-                kind = args[i].substring("--datastore=".length());
-            }
-        }
-        return kind.trim().equalsIgnoreCase("s3");
+        return option(args, "--datastore", env.getOrDefault("BATON_DATASTORE", "")).trim().equalsIgnoreCase("s3");
     }
 
     /**
@@ -135,18 +127,28 @@ public final class StartupWarmup {
      * from its own settings.
      */
     static boolean plainHttpEndpoint(String[] args, Map<String, String> env) {
-        String url = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--s3-endpoint-url") && i + 1 < args.length) {
-                url = args[i + 1];
-            } else if (args[i].startsWith("--s3-endpoint-url=")) {
-                url = args[i].substring("--s3-endpoint-url=".length());
-            }
-        }
+        String url = option(args, "--s3-endpoint-url", null);
         if (url != null && !url.isBlank()) {
             return url.trim().regionMatches(true, 0, "http://", 0, 7);
         }
         return Datastores.s3EndpointIsPlainHttp(env);
+    }
+
+    /**
+     * The last value of {@code name} in {@code args} ({@code --name value} or {@code --name=value}), else
+     * {@code fallback}: a plain scan, which a value that happens to read like the option only misleads into
+     * unneeded (or skipped) warm-up work.
+     */
+    private static String option(String[] args, String name, String fallback) {
+        String value = fallback;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(name) && i + 1 < args.length) {
+                value = args[i + 1];
+            } else if (args[i].startsWith(name + "=")) {
+                value = args[i].substring(name.length() + 1);
+            }
+        }
+        return value;
     }
 
     private static void warmUp(boolean s3, boolean tls) {
