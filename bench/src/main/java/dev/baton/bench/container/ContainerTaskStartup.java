@@ -36,7 +36,8 @@ import javax.tools.ToolProvider;
  * cache {@code CdsTraining} trains on that JDK, as the image built with {@code JAVA_VERSION=25} ships).
  * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants. {@code BATON_BENCH_JAVA_OPTS} is
  * given to the measured tasks as {@code BATON_JAVA_OPTS} (e.g. a profiler agent writing one file per process).
- * {@code BATON_BENCH_LATENCY_MS} delays every request of the tasks by that many milliseconds at a relay in front of
+ * {@code BATON_BENCH_SERVER_WARMUP} (default 4,000) is how many requests warm S3Proxy up before anything is measured
+ * (see {@link #warmUpServer}). {@code BATON_BENCH_LATENCY_MS} delays every request of the tasks by that many milliseconds at a relay in front of
  * S3Proxy (default 0: no relay), to see what a task's sequence of requests costs when each is a round trip to a
  * remote S3.
  *
@@ -88,6 +89,8 @@ public final class ContainerTaskStartup {
                 });
             }
             String bucket = s3.createBucket();
+            int serverWarmup = Integer.parseInt(System.getenv().getOrDefault("BATON_BENCH_SERVER_WARMUP", "4000"));
+            warmUpServer(s3, bucket, serverWarmup);
             Path classes = Files.createDirectories(work.resolve("classes"));
             Path src = work.resolve("src/bench/TrivialFlow.java");
             Files.createDirectories(src.getParent());
@@ -210,6 +213,29 @@ public final class ContainerTaskStartup {
             try (Stream<Path> walk = Files.walk(work)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Makes {@code requests} requests of the kinds a task makes (conditional PUT, GET, LIST, HEAD) to S3Proxy before
+     * anything is measured. Why: S3Proxy runs in this JVM on the task's own 2 cores, and a cold S3Proxy spends tens of
+     * ms of CPU per task compiling its own request path, taken from the task being measured; a real S3 is a warm
+     * service somewhere else. {@code BATON_BENCH_SERVER_WARMUP=0} measures against the cold server instead.
+     */
+    private static void warmUpServer(S3ProxyServer s3, String bucket, int requests) {
+        software.amazon.awssdk.services.s3.S3Client client = s3.client();
+        byte[] body = new byte[256];
+        for (int i = 0; i < requests / 4; i++) {
+            String key = "warm-up/" + (i % 64);
+            try {
+                client.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception exists) {
+                // 412 once the key exists: the answer a task's write of a known blob gets too
+            }
+            client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            client.listObjectsV2(b -> b.bucket(bucket).prefix("warm-up/").delimiter("/"));
+            client.headObject(b -> b.bucket(bucket).key(key));
         }
     }
 
