@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * A tiny HTTP/1.1 relay on loopback that sits in front of an S3 endpoint and breaks every {@code n}-th request
@@ -52,8 +54,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
         INTERNAL_ERROR
     }
 
-    private volatile java.util.function.Function<String, Verdict> hook;
-    private volatile java.util.function.BiConsumer<String, Integer> answered;
+    private volatile Function<String, Verdict> hook;
+    private volatile BiConsumer<String, Integer> answered;
     private final ServerSocket server;
     private final URI upstream;
     private final int every;
@@ -133,7 +135,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * on it, on that request's connection thread: a hook that blocks holds that request, and only it, until it
      * returns; {@link Verdict#INTERNAL_ERROR} fails the request. Runs before the every-n-th faults are counted.
      */
-    public void intercept(java.util.function.Function<String, Verdict> hook) {
+    public void intercept(Function<String, Verdict> hook) {
         this.hook = hook;
     }
 
@@ -142,7 +144,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
      * answered it, before the answer is relayed: whatever the client does after it has the answer comes after the
      * call, so a test can tell one request finished before another started.
      */
-    public void onAnswered(java.util.function.BiConsumer<String, Integer> listener) {
+    public void onAnswered(BiConsumer<String, Integer> listener) {
         this.answered = listener;
     }
 
@@ -196,7 +198,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     break;
                 }
                 String text = new String(head.raw(), StandardCharsets.ISO_8859_1);
-                java.util.function.Function<String, Verdict> h = hook;
+                Function<String, Verdict> h = hook;
                 Verdict verdict = h == null ? Verdict.FORWARD : h.apply(text);
                 long n = requests.incrementAndGet();
                 if (heads.size() < 100_000) {
@@ -257,7 +259,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     if (head == null) {
                         return;
                     }
-                    java.util.function.BiConsumer<String, Integer> listener = answered;
+                    BiConsumer<String, Integer> listener = answered;
                     if (listener != null && (head.status() < 100 || head.status() >= 200)) {
                         listener.accept(exchange.head(), head.status());
                     }

@@ -16,6 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.tools.ToolProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Container-mode task overhead, measured on this host without Docker (issue 10's start-up figure): each task is
@@ -223,14 +226,14 @@ public final class ContainerTaskStartup {
      * service somewhere else. {@code BATON_BENCH_SERVER_WARMUP=0} measures against the cold server instead.
      */
     private static void warmUpServer(S3ProxyServer s3, String bucket, int requests) {
-        software.amazon.awssdk.services.s3.S3Client client = s3.client();
+        S3Client client = s3.client();
         byte[] body = new byte[256];
         for (int i = 0; i < requests / 4; i++) {
             String key = "warm-up/" + (i % 64);
             try {
                 client.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"),
-                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
-            } catch (software.amazon.awssdk.services.s3.model.S3Exception exists) {
+                        RequestBody.fromBytes(body));
+            } catch (S3Exception exists) {
                 // 412 once the key exists: the answer a task's write of a known blob gets too
             }
             client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
