@@ -94,13 +94,13 @@ public final class Datastores {
     }
 
     /**
-     * Whether an S3 datastore opened with {@code environment} talks to a plain {@code http://} endpoint (an
-     * S3-compatible server named by {@code BATON_S3_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_S3} or
-     * {@code AWS_ENDPOINT_URL}), so that its client needs no TLS set-up; false for AWS's own endpoint. For start-up
-     * work that is only worth doing for TLS: an {@code s3.endpoint} setting is not seen here.
+     * Whether an S3 datastore talks to a plain {@code http://} endpoint, so that its client needs no TLS set-up:
+     * {@code endpointSetting} ({@code --s3-endpoint-url}, or {@code null}) when given, else the S3-compatible server
+     * that {@code environment} names ({@code BATON_S3_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_S3} or
+     * {@code AWS_ENDPOINT_URL}); false for AWS's own endpoint. For start-up work that is only worth doing for TLS.
      */
-    public static boolean s3EndpointIsPlainHttp(Map<String, String> environment) {
-        return S3EndpointEnvironment.plainHttp(environment);
+    public static boolean s3EndpointIsPlainHttp(String endpointSetting, Map<String, String> environment) {
+        return S3EndpointEnvironment.plainHttp(endpointSetting, environment);
     }
 
     /**

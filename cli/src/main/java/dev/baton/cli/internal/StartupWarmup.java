@@ -127,11 +127,7 @@ public final class StartupWarmup {
      * from its own settings.
      */
     static boolean plainHttpEndpoint(String[] args, Map<String, String> env) {
-        String url = option(args, "--s3-endpoint-url", null);
-        if (url != null && !url.isBlank()) {
-            return url.trim().regionMatches(true, 0, "http://", 0, 7);
-        }
-        return Datastores.s3EndpointIsPlainHttp(env);
+        return Datastores.s3EndpointIsPlainHttp(option(args, "--s3-endpoint-url", null), env);
     }
 
     /**

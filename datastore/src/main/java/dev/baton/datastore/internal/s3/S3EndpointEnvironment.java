@@ -30,11 +30,16 @@ public final class S3EndpointEnvironment {
     }
 
     /**
-     * Whether the endpoint that {@code env} names is plain {@code http://}; false without one (AWS's own endpoint
+     * Whether the endpoint is plain {@code http://}: {@code setting} (an {@code s3.endpoint} setting or
+     * {@code --s3-endpoint-url}) when given, else the one {@code env} names; false without one (AWS's own endpoint
      * is {@code https}).
      */
-    public static boolean plainHttp(Map<String, String> env) {
-        String name = firstSet(env);
-        return name != null && env.get(name).trim().regionMatches(true, 0, "http://", 0, 7);
+    public static boolean plainHttp(String setting, Map<String, String> env) {
+        String endpoint = setting;
+        if (endpoint == null || endpoint.isBlank()) {
+            String name = firstSet(env);
+            endpoint = name == null ? null : env.get(name);
+        }
+        return endpoint != null && endpoint.trim().regionMatches(true, 0, "http://", 0, 7);
     }
 }

@@ -76,10 +76,10 @@ class S3ConfigurationTest {
         assertFalse(S3Clients.plainHttp(parse("s3://b-1/p", Map.of("s3.endpoint", "https://s3.example.com"), Map.of())));
         assertFalse(S3Clients.plainHttp(parse("s3://b-1/p", Map.of(), Map.of())), "AWS's own endpoint is https");
         // the environment's answer, for start-up work that runs before the settings are read, agrees
-        assertTrue(S3EndpointEnvironment.plainHttp(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9003")));
-        assertFalse(S3EndpointEnvironment.plainHttp(Map.of("BATON_S3_ENDPOINT_URL", "https://s3.example.com",
+        assertTrue(S3EndpointEnvironment.plainHttp(null, Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9003")));
+        assertFalse(S3EndpointEnvironment.plainHttp(null, Map.of("BATON_S3_ENDPOINT_URL", "https://s3.example.com",
                 "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9002")));
-        assertFalse(S3EndpointEnvironment.plainHttp(Map.of()));
+        assertFalse(S3EndpointEnvironment.plainHttp(null, Map.of()));
     }
 
     @Test
