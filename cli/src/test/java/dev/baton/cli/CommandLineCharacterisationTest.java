@@ -124,6 +124,15 @@ class CommandLineCharacterisationTest {
         lines.add(Line.of("step", "start", "--run-id"));
         lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--split-index", "x"));
         lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--retry-count=one"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--run-id", "2", "--task-id", "t"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--task-position"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--tag"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--join-split=maybe"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--join-split", "--join-split"));
+        lines.add(Line.of("--flow", "a.B", "step", "start", "--flow", "c.D", "--run-id", "1", "--task-id", "t"));
+        lines.add(Line.of("--quiet", "step", "start", "--quiet", "--run-id", "1", "--task-id", "t"));
+        lines.add(Line.of("--verbose=yes", "step", "start", "--run-id", "1", "--task-id", "t"));
+        lines.add(Line.of("step", "start", "--run-id", "1", "--task-id", "t", "--code-package-cache"));
         lines.add(Line.of("--flw", HELLO, "step", "start", "--run-id", "1", "--task-id", "t"));
         lines.add(Line.of("--datastore-rot", "/x", "graph"));
         lines.add(Line.of("--flow", HELLO, "graph", "--fromat", "dot"));
@@ -160,6 +169,7 @@ class CommandLineCharacterisationTest {
             "s3://b/p", "--s3-endpoint-url", "http://127.0.0.1:9000", "--foreach-coordinator", "dynamodb",
             "--dynamodb-table", "t", "--dynamodb-endpoint-url", "http://127.0.0.1:8000", "--classpath", "/tmp",
             "--code-package", "k1", "--code-package-cache", "/tmp/cache", "-v", "-v", "--quiet"})));
+        lines.add(Line.of("step", "start", "--run-id=", "--task-id", "t", "-vq"));
         lines.add(Line.of("--flow=" + HELLO, "step", "start", "--run-id=1", "--task-id=t", "--datastore-root=/r",
                 "-vvv"));
         lines.add(Line.of("--datastore", "s3", "step", "--flow", HELLO, "start", "--run-id", "1", "-v",
