@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import javax.crypto.Mac;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.http.conn.util.PublicSuffixMatcherLoader;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.protocols.query.unmarshall.XmlDomParser;
 import software.amazon.awssdk.regions.Region;
@@ -33,6 +35,8 @@ import software.amazon.awssdk.utils.DateUtils;
  * initialised, caches filled) or waits less for it:
  * <ol>
  *   <li>logging: SLF4J binds logback, which runs {@link LogbackConfigurator};</li>
+ *   <li>with an S3 datastore, what the client's build and its first request wait for ({@link #warmUpS3Client()});
+ *       </li>
  *   <li>with an S3 datastore over TLS (AWS's endpoint, or an {@code https://} one), the JDK's TLS set-up: the
  *       trust anchors parsed from the {@code cacerts} store (the JDK caches them while a trust manager holds them,
  *       so this class keeps one) and the TLS context classes, which the SDK's HTTP client otherwise builds on the
@@ -155,6 +159,13 @@ public final class StartupWarmup {
         } finally {
             LOGGING.countDown();
         }
+        if (s3) {
+            try {
+                warmUpS3Client();
+            } catch (Throwable ignored) {
+                // the client build and the first request do the same
+            }
+        }
         if (tls) {
             try {
                 warmUpTls();
@@ -187,6 +198,18 @@ public final class StartupWarmup {
         factory.init((KeyStore) null);
         trustManagers = factory.getTrustManagers();
         SSLContext.getInstance("TLS").init(null, trustManagers, null);
+    }
+
+    /**
+     * What the S3 client's build and first request wait for, first (they are each task's critical path): the
+     * Apache HTTP client's public-suffix list, which its builder parses every time a process builds its first
+     * client (~15 ms of CPU), and the JDK's security providers up to the one with HMAC-SHA256, which the request
+     * signer asks for (~12 ms: the lookup loads each provider in turn, under a lock that the task's request threads
+     * then wait on).
+     */
+    static void warmUpS3Client() throws java.security.GeneralSecurityException {
+        PublicSuffixMatcherLoader.getDefault();
+        Mac.getInstance("HmacSHA256");
     }
 
     /** The S3 client's one-time work of a first request that needs no request (see the class description). */
