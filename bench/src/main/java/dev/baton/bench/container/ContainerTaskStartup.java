@@ -39,6 +39,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * cache {@code CdsTraining} trains on that JDK, as the image built with {@code JAVA_VERSION=25} ships).
  * {@code BATON_BENCH_VARIANTS} (comma-separated names) runs only those variants. {@code BATON_BENCH_JAVA_OPTS} is
  * given to the measured tasks as {@code BATON_JAVA_OPTS} (e.g. a profiler agent writing one file per process).
+ * The tasks find zstd-jni's native library installed in their library path, as the image installs it
+ * ({@code NativeLibraries}); {@code BATON_BENCH_NATIVE=jar} leaves it out, so that they copy it out of the jar.
  * {@code BATON_BENCH_SERVER_WARMUP} (default 4,000) is how many requests warm S3Proxy up before anything is measured
  * (see {@link #warmUpServer}). {@code BATON_BENCH_LATENCY_MS} delays every request of the tasks by that many milliseconds at a relay in front of
  * S3Proxy (default 0: no relay), to see what a task's sequence of requests costs when each is a round trip to a
@@ -133,6 +135,18 @@ public final class ContainerTaskStartup {
             if (wanted.test("appcds") || wanted.test("appcds-serial")) {
                 run(List.of("java", "-cp", jar.toString(), "dev.baton.cli.internal.cds.CdsTraining", jsa.toString()),
                         Map.of(), work);
+            }
+            // zstd-jni's library installed in the tasks' library path, as the Dockerfile installs it
+            // (BATON_BENCH_NATIVE=jar: the tasks copy it out of the jar, as before; a jar without the installer too)
+            if (!System.getenv().getOrDefault("BATON_BENCH_NATIVE", "installed").equals("jar")) {
+                Path lib = work.resolve("native");
+                try {
+                    run(List.of("java", "-cp", jar.toString(), "dev.baton.cli.internal.cds.NativeLibraries",
+                            lib.toString()), Map.of(), work);
+                    taskJavaOpts = ("-Djava.library.path=" + lib + " " + taskJavaOpts).trim();
+                } catch (IllegalStateException olderJar) {
+                    System.out.println("(this jar cannot install zstd-jni's library: its tasks copy it, as before)");
+                }
             }
             String java25 = System.getenv().getOrDefault("BATON_BENCH_JAVA", "");
             Path aot = work.resolve("baton.aot");
