@@ -1,11 +1,13 @@
 package dev.baton.cli;
 
 import dev.baton.cli.internal.BatonLogbackProvider;
+import dev.baton.cli.internal.CommandModels;
 import dev.baton.cli.internal.EnvironmentDefaults;
 import dev.baton.cli.internal.Failures;
 import dev.baton.cli.internal.GlobalOptions;
 import dev.baton.cli.internal.GraphCommand;
 import dev.baton.cli.internal.StartupWarmup;
+import dev.baton.cli.internal.run.StepCommand;
 import dev.baton.executor.ExitCodes;
 import dev.baton.flow.FlowSpec;
 import java.io.PrintStream;
@@ -13,16 +15,14 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.RunLast;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code baton} command line: {@code baton [global options] COMMAND [options]}, global options accepted
@@ -31,38 +31,79 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 ok, 1 a step failed (or an unexpected error), 2 usage or configuration error, 3 transient
  * failure, 4 invalid flow.
+ *
+ * <p>The root command ({@code baton}, its global options and the standard help options) and {@code step} are
+ * picocli models built in code ({@link #model()}, {@link GlobalOptions#addTo}, {@link StepCommand#model()}); the
+ * other commands are annotated {@code @Command} classes. A task's process ({@code baton step ...}) therefore
+ * builds its command line without reading a single annotation, which was most of the CPU its command line cost.
  */
-// addMethodSubcommands = false: no command is a method, and picocli would parse the annotations of every method
-// of the class to look for one (a share of a task's start-up)
-@Command(name = "baton", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        versionProvider = Main.Version.class, synopsisSubcommandLabel = "COMMAND",
-        description = "Metaflow-style data and ML flows for the JVM, locally or on AWS Batch + Step Functions.",
-        footer = {"", "Run 'baton COMMAND --help' for a command's options."})
 public final class Main implements Callable<Integer> {
     /**
-     * Every {@code baton} subcommand, in help order: the one place where commands are registered. Each is a
-     * picocli {@code @Command} class with a no-argument constructor; it reaches the global options (and the flow
-     * class) with {@link GlobalOptions#of(CommandSpec)}.
+     * Every {@code baton} subcommand, in help order: the one place where commands are registered. Each reaches the
+     * global options (and the flow class) with {@link GlobalOptions#of(CommandSpec)}.
      */
-    static final List<Class<?>> COMMANDS = List.of(
-            GraphCommand.class,
-            dev.baton.cli.internal.run.RunCommand.class,
-            dev.baton.cli.internal.run.StepCommand.class,
-            dev.baton.cli.internal.PackageCommand.class,
-            dev.baton.cli.internal.ForeachCoordinatorCommand.class,
-            dev.baton.cli.internal.sfn.StepFunctionsCommand.class,
-            dev.baton.cli.internal.ShowCommand.class,
-            dev.baton.cli.internal.DumpCommand.class,
-            dev.baton.cli.internal.LogsCommand.class,
-            dev.baton.cli.internal.run.ResumeCommand.class,
-            dev.baton.cli.internal.run.RerunCommand.class,
-            HelpCommand.class);
+    static final List<Subcommand> COMMANDS = List.of(
+            Subcommand.annotated("graph", GraphCommand.class),
+            Subcommand.annotated("run", dev.baton.cli.internal.run.RunCommand.class),
+            Subcommand.inCode(StepCommand.NAME, StepCommand.class, StepCommand::model),
+            Subcommand.annotated("package", dev.baton.cli.internal.PackageCommand.class),
+            Subcommand.annotated("foreach-coordinator", dev.baton.cli.internal.ForeachCoordinatorCommand.class),
+            Subcommand.annotated("step-functions", dev.baton.cli.internal.sfn.StepFunctionsCommand.class),
+            Subcommand.annotated("show", dev.baton.cli.internal.ShowCommand.class),
+            Subcommand.annotated("dump", dev.baton.cli.internal.DumpCommand.class),
+            Subcommand.annotated("logs", dev.baton.cli.internal.LogsCommand.class),
+            Subcommand.annotated("resume", dev.baton.cli.internal.run.ResumeCommand.class),
+            Subcommand.annotated("rerun", dev.baton.cli.internal.run.RerunCommand.class),
+            Subcommand.annotated("help", HelpCommand.class));
 
-    @Mixin
-    GlobalOptions global;
+    /**
+     * A subcommand of {@code baton}: the name that arguments invoke it by (which must be the name its model
+     * gives it: {@code CommandModelsTest} checks), its class, and, for a command built in code, the factory of its
+     * model; an annotated {@code @Command} class (with a no-argument constructor) has none. The name is here so
+     * that finding the invoked command reads no annotation.
+     */
+    record Subcommand(String name, Class<?> type, Supplier<CommandSpec> inCode) {
+        static Subcommand annotated(String name, Class<?> type) {
+            return new Subcommand(name, type, null);
+        }
 
-    @Spec
-    CommandSpec spec;
+        static Subcommand inCode(String name, Class<?> type, Supplier<CommandSpec> model) {
+            return new Subcommand(name, type, model);
+        }
+
+        /** What {@link CommandLine#addSubcommand(Object)} takes: the annotated class, or the model built in code. */
+        Object model() {
+            return inCode == null ? type : inCode.get();
+        }
+    }
+
+    private final GlobalOptions global = new GlobalOptions();
+    private CommandSpec spec;
+
+    private Main() {}
+
+    /**
+     * The model of the root {@code baton} command, built in code: what {@code @Command(name = "baton", scope =
+     * INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class, synopsisSubcommandLabel =
+     * "COMMAND", description = ..., footer = ...)} with {@code @Mixin GlobalOptions} gave, except that the
+     * standard help options are added to each subcommand by {@link #add} rather than inherited.
+     */
+    private CommandSpec model() {
+        CommandSpec root = CommandSpec.wrapWithoutInspection(this);
+        spec = root;
+        root.name("baton");
+        // INHERIT: each subcommand takes over the root's exit codes, version provider, usage message settings
+        // (the footer), and the options that are INHERIT themselves (the global options)
+        root.scopeType(ScopeType.INHERIT);
+        root.versionProvider(new Version());
+        root.usageMessage()
+                .synopsisSubcommandLabel("COMMAND")
+                .description("Metaflow-style data and ML flows for the JVM, locally or on AWS Batch + Step Functions.")
+                .footer("", "Run 'baton COMMAND --help' for a command's options.");
+        global.addTo(root);
+        CommandModels.addStandardHelpOptions(root);
+        return root;
+    }
 
     /** The global options of this command line. */
     public GlobalOptions globalOptions() {
@@ -141,13 +182,13 @@ public final class Main implements Callable<Integer> {
     private static CommandLine build(Class<? extends FlowSpec> flowClass, Map<String, String> environment,
             String[] args) {
         Main main = new Main();
-        CommandLine cl = new CommandLine(main);
-        Class<?> invoked = args == null ? null : invokedCommand(cl.getCommandSpec(), args);
+        CommandLine cl = new CommandLine(main.model());
+        Subcommand invoked = args == null ? null : invoked(cl.getCommandSpec(), args);
         if (invoked != null) {
-            cl.addSubcommand(invoked);
+            add(cl, invoked);
         } else {
-            for (Class<?> command : COMMANDS) {
-                cl.addSubcommand(command);
+            for (Subcommand command : COMMANDS) {
+                add(cl, command);
             }
         }
         if (flowClass != null) {
@@ -168,12 +209,32 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
+     * Adds {@code command} to the root, with the standard help options: an annotated command (and its own
+     * subcommands) from picocli's mixin, as {@code mixinStandardHelpOptions = true} on an INHERIT root gave them;
+     * a command built in code from {@link CommandModels#addStandardHelpOptions}, which reads no annotation.
+     */
+    private static void add(CommandLine root, Subcommand command) {
+        CommandLine sub = new CommandLine(command.model());
+        root.addSubcommand(sub);
+        if (command.inCode() == null) {
+            sub.getCommandSpec().mixinStandardHelpOptions(true);
+        } else {
+            CommandModels.addStandardHelpOptions(sub.getCommandSpec());
+        }
+    }
+
+    /**
      * The command class that {@code args} invoke, read with the root command's options only (so that a global
      * option's value, e.g. {@code --flow run}, is not taken for a command name); {@code null} when the full
      * command line is needed: no command, {@code help}, an unknown name, {@code --help}/{@code --version} before
      * the command, {@code --}, or an option the root does not know (picocli then reports it, with suggestions).
      */
     static Class<?> invokedCommand(CommandSpec root, String[] args) {
+        Subcommand invoked = invoked(root, args);
+        return invoked == null ? null : invoked.type();
+    }
+
+    private static Subcommand invoked(CommandSpec root, String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--")) {
@@ -212,11 +273,10 @@ public final class Main implements Callable<Integer> {
         return true;
     }
 
-    private static Class<?> commandNamed(String name) {
-        for (Class<?> command : COMMANDS) {
-            Command c = command.getAnnotation(Command.class);
-            if (command != HelpCommand.class && c != null
-                    && (c.name().equals(name) || List.of(c.aliases()).contains(name))) {
+    /** The command named {@code name}; {@code help} is left to the full command line, which it lists. */
+    private static Subcommand commandNamed(String name) {
+        for (Subcommand command : COMMANDS) {
+            if (command.type() != HelpCommand.class && command.name().equals(name)) {
                 return command;
             }
         }

@@ -293,7 +293,7 @@ class MainTest {
 
     @Test
     void theInvokedCommandIsReadPastGlobalOptionsAndTheirValues() {
-        CommandLine.Model.CommandSpec root = new CommandLine(new Main()).getCommandSpec();
+        CommandLine.Model.CommandSpec root = Main.commandLine(null, Map.of()).getCommandSpec();
         assertEquals(dev.baton.cli.internal.run.StepCommand.class, Main.invokedCommand(root,
                 new String[] {"--flow", "run", "--datastore-root=/r", "-vv", "--quiet", "step", "start"}));
         assertEquals(GraphCommand.class, Main.invokedCommand(root, new String[] {"graph", "run"}));

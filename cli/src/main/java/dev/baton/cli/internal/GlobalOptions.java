@@ -23,13 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
 
 /**
  * The options every {@code baton} command accepts, before or after the command name ({@code scope = INHERIT}:
- * picocli stores them here, in the root command's instance, wherever they appear). Each has an environment
- * variable default, listed in {@link #ENVIRONMENT}.
+ * picocli stores them here, in the root command's instance, wherever they appear). {@link #addTo(CommandSpec)}
+ * defines them. Each has an environment variable default, listed in {@link #ENVIRONMENT}.
  *
  * <p>A command reaches them with {@link #of(CommandSpec)}:
  *
@@ -59,58 +59,19 @@ public final class GlobalOptions {
     private static final Set<String> DATASTORES = Set.of("local", "s3");
     private static final Set<String> COORDINATORS = Set.of("local", "dynamodb");
 
-    @Option(names = "--flow", paramLabel = "CLASS", scope = ScopeType.INHERIT,
-            description = "The flow class, e.g. dev.baton.examples.HelloFlow (env: BATON_FLOW).")
-    String flow;
-
-    @Option(names = "--classpath", paramLabel = "CP", scope = ScopeType.INHERIT,
-            description = "Where the flow's classes are: directories and jars separated by '${sys:path.separator}'"
-                    + "; DIR/* takes every jar in DIR (env: BATON_CLASSPATH).")
-    String classpath;
-
-    @Option(names = "--datastore", paramLabel = "local|s3", defaultValue = "local", scope = ScopeType.INHERIT,
-            description = "Where artifacts and metadata live (env: BATON_DATASTORE; default: ${DEFAULT-VALUE}).")
-    String datastore;
-
-    @Option(names = "--datastore-root", paramLabel = "ROOT", defaultValue = ".baton", scope = ScopeType.INHERIT,
-            description = "A directory, or s3://bucket/prefix with --datastore s3 (env: BATON_DATASTORE_ROOT;"
-                    + " default: ${DEFAULT-VALUE}).")
-    String datastoreRoot;
-
-    @Option(names = "--s3-endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "An S3-compatible endpoint instead of AWS S3 (env: BATON_S3_ENDPOINT_URL).")
-    String s3EndpointUrl;
-
-    @Option(names = "--foreach-coordinator", paramLabel = "local|dynamodb", defaultValue = "local",
-            scope = ScopeType.INHERIT,
-            description = "Foreach and join bookkeeping (env: BATON_FOREACH_COORDINATOR; default: ${DEFAULT-VALUE}).")
-    String foreachCoordinator;
-
-    @Option(names = "--dynamodb-table", paramLabel = "TABLE", scope = ScopeType.INHERIT,
-            description = "The DynamoDB table of the dynamodb coordinator (env: BATON_DYNAMODB_TABLE).")
-    String dynamodbTable;
-
-    @Option(names = "--dynamodb-endpoint-url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "A DynamoDB-compatible endpoint instead of AWS (env: BATON_DYNAMODB_ENDPOINT_URL).")
-    String dynamodbEndpointUrl;
-
-    @Option(names = "--code-package", paramLabel = "KEY", scope = ScopeType.INHERIT,
-            description = "Load the flow from this code package (the key 'baton package' printed), downloaded from"
-                    + " the datastore and verified; how one generic container image runs any flow"
-                    + " (env: BATON_CODE_PACKAGE).")
-    String codePackage;
-
-    @Option(names = "--code-package-cache", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Where code packages are unpacked, one directory per key (env: BATON_CODE_PACKAGE_CACHE;"
-                    + " default: <tmp>/baton-code).")
-    Path codePackageCache;
-
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "More log output on stderr: -v for INFO, -vv for DEBUG.")
-    boolean[] verbose = new boolean[0];
-
-    @Option(names = "--quiet", scope = ScopeType.INHERIT, description = "Only errors on stderr.")
-    boolean quiet;
+    // the options' values, stored by picocli through the bindings that addTo gives it
+    private String flow;
+    private String classpath;
+    private String datastore;
+    private String datastoreRoot;
+    private String s3EndpointUrl;
+    private String foreachCoordinator;
+    private String dynamodbTable;
+    private String dynamodbEndpointUrl;
+    private String codePackage;
+    private Path codePackageCache;
+    private boolean[] verbose = new boolean[0];
+    private boolean quiet;
 
     /** Set when a flow's own main ({@code Baton.main(MyFlow.class, args)}) started the command line. */
     private Class<? extends FlowSpec> preselected;
@@ -123,6 +84,71 @@ public final class GlobalOptions {
             return main.globalOptions();
         }
         throw new IllegalStateException("command " + spec.qualifiedName() + " is not part of the baton command line");
+    }
+
+    /**
+     * Adds the global options to {@code root}, the {@code baton} command, bound to this object: the one
+     * definition of these options. Each has {@code scope = INHERIT}, so every command added to {@code root}
+     * (before or after this call) accepts them too, and stores their values here.
+     *
+     * <p>Built in code rather than from {@code @Option} annotations: reading annotations is a large share of what
+     * a short-lived {@code baton step} process spends on its command line (see {@link CommandModels}).
+     */
+    public void addTo(CommandSpec root) {
+        root.addOption(global(CommandModels.option("--flow", String.class, () -> flow, v -> flow = v)
+                .paramLabel("CLASS")
+                .description("The flow class, e.g. dev.baton.examples.HelloFlow (env: BATON_FLOW).")));
+        root.addOption(global(CommandModels.option("--classpath", String.class, () -> classpath, v -> classpath = v)
+                .paramLabel("CP")
+                .description("Where the flow's classes are: directories and jars separated by"
+                        + " '${sys:path.separator}'; DIR/* takes every jar in DIR (env: BATON_CLASSPATH).")));
+        root.addOption(global(CommandModels.option("--datastore", String.class, () -> datastore, v -> datastore = v)
+                .paramLabel("local|s3").defaultValue("local")
+                .description("Where artifacts and metadata live (env: BATON_DATASTORE; default: ${DEFAULT-VALUE}).")));
+        root.addOption(global(CommandModels.option("--datastore-root", String.class, () -> datastoreRoot,
+                v -> datastoreRoot = v)
+                .paramLabel("ROOT").defaultValue(".baton")
+                .description("A directory, or s3://bucket/prefix with --datastore s3 (env: BATON_DATASTORE_ROOT;"
+                        + " default: ${DEFAULT-VALUE}).")));
+        root.addOption(global(CommandModels.option("--s3-endpoint-url", String.class, () -> s3EndpointUrl,
+                v -> s3EndpointUrl = v)
+                .paramLabel("URL")
+                .description("An S3-compatible endpoint instead of AWS S3 (env: BATON_S3_ENDPOINT_URL).")));
+        root.addOption(global(CommandModels.option("--foreach-coordinator", String.class, () -> foreachCoordinator,
+                v -> foreachCoordinator = v)
+                .paramLabel("local|dynamodb").defaultValue("local")
+                .description("Foreach and join bookkeeping (env: BATON_FOREACH_COORDINATOR;"
+                        + " default: ${DEFAULT-VALUE}).")));
+        root.addOption(global(CommandModels.option("--dynamodb-table", String.class, () -> dynamodbTable,
+                v -> dynamodbTable = v)
+                .paramLabel("TABLE")
+                .description("The DynamoDB table of the dynamodb coordinator (env: BATON_DYNAMODB_TABLE).")));
+        root.addOption(global(CommandModels.option("--dynamodb-endpoint-url", String.class, () -> dynamodbEndpointUrl,
+                v -> dynamodbEndpointUrl = v)
+                .paramLabel("URL")
+                .description("A DynamoDB-compatible endpoint instead of AWS (env: BATON_DYNAMODB_ENDPOINT_URL).")));
+        root.addOption(global(CommandModels.option("--code-package", String.class, () -> codePackage,
+                v -> codePackage = v)
+                .paramLabel("KEY")
+                .description("Load the flow from this code package (the key 'baton package' printed), downloaded"
+                        + " from the datastore and verified; how one generic container image runs any flow"
+                        + " (env: BATON_CODE_PACKAGE).")));
+        root.addOption(global(CommandModels.option("--code-package-cache", Path.class, () -> codePackageCache,
+                v -> codePackageCache = v)
+                .paramLabel("DIR")
+                .description("Where code packages are unpacked, one directory per key (env:"
+                        + " BATON_CODE_PACKAGE_CACHE; default: <tmp>/baton-code).")));
+        root.addOption(global(CommandModels.option(new String[] {"-v", "--verbose"}, boolean[].class,
+                () -> verbose, v -> verbose = v)
+                .arity(CommandModels.noArguments()).paramLabel("<verbose>")
+                .description("More log output on stderr: -v for INFO, -vv for DEBUG.")));
+        root.addOption(global(CommandModels.option("--quiet", boolean.class, () -> quiet, v -> quiet = v)
+                .arity(CommandModels.noArguments()).paramLabel("<quiet>")
+                .description("Only errors on stderr.")));
+    }
+
+    private static OptionSpec global(OptionSpec.Builder option) {
+        return option.scopeType(ScopeType.INHERIT).build();
     }
 
     /** Makes {@code flowClass} the flow of this command line (used by {@code Baton.main}). */
