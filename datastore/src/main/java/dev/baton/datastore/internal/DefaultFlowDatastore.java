@@ -19,11 +19,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -156,6 +158,24 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     @Override
     public Optional<TaskState> readTask(TaskPath task) {
         String dir = taskDir(task);
+        // on S3 the three reads of the chosen attempt are three round trips: the attempt and data records are fetched
+        // alongside done.json (not from a reader thread itself, whose pool may be full of readTask calls waiting for
+        // such reads)
+        boolean alongside = store.remote() && !(Thread.currentThread() instanceof MetadataReader);
+        // the listing and those reads would still be two round trips one after the other, the second waiting only to
+        // learn the chosen attempt, which is the first one for almost every task: its files are asked for together
+        // with the listing, and used only where the listing confirms them
+        FirstAttemptGuess guess = alongside ? new FirstAttemptGuess(dir) : null;
+        try {
+            return readTask(task, dir, alongside, guess);
+        } finally {
+            if (guess != null) {
+                guess.discard();
+            }
+        }
+    }
+
+    private Optional<TaskState> readTask(TaskPath task, String dir, boolean alongside, FirstAttemptGuess guess) {
         // one listing tells every attempt's state; only the chosen attempt's files are then read
         TreeSet<Integer> started = new TreeSet<>();
         TreeSet<Integer> finished = new TreeSet<>();
@@ -180,15 +200,99 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             return Optional.of(new TaskState(task, List.copyOf(started), null, latest, null, null));
         }
         int chosen = finished.last();
-        // on S3 the three reads are three round trips: the attempt and data records are fetched alongside done.json
-        // (not from a reader thread itself, whose pool may be full of readTask calls waiting for such reads)
-        boolean alongside = store.remote() && !(Thread.currentThread() instanceof MetadataReader);
-        Supplier<AttemptRecord> attempt = started.contains(chosen)
-                ? read(alongside, task, () -> readJson(dir, chosen, "attempt.json", AttemptRecord.class)) : () -> null;
-        Supplier<TaskData> data = withData.contains(chosen)
-                ? read(alongside, task, () -> readJson(dir, chosen, "data.json", TaskData.class)) : () -> null;
-        DoneRecord done = readJson(dir, chosen, "done.json", DoneRecord.class);
+        // the guessed reads count only for the attempt they were made for, and only for the files the listing shows
+        boolean guessed = guess != null && chosen == FirstAttemptGuess.ATTEMPT;
+        Supplier<AttemptRecord> attempt = started.contains(chosen) ? read(guessed ? guess.attempt : null, alongside,
+                task, dir, chosen, "attempt.json", AttemptRecord.class) : () -> null;
+        Supplier<TaskData> data = withData.contains(chosen) ? read(guessed ? guess.data : null, alongside, task, dir,
+                chosen, "data.json", TaskData.class) : () -> null;
+        // parsed before the other two, as when read in turn: a damaged done.json is the error reported first
+        DoneRecord done = read(guessed ? guess.done : null, false, task, dir, chosen, "done.json", DoneRecord.class)
+                .get();
         return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt.get(), data.get(), done));
+    }
+
+    /**
+     * One metadata file of an attempt the listing showed: from {@code guessed} when that GET found it, else read as
+     * without a guess (now, or on a reader thread when {@code alongside}). A guessed read that found nothing or
+     * failed is made again, so whatever is reported (a vanished or damaged file, a failing store) is what reading
+     * it in turn reports.
+     */
+    private <T> Supplier<T> read(Speculation guessed, boolean alongside, TaskPath task, String dir, int attempt,
+            String suffix, Class<T> type) {
+        Optional<byte[]> found = guessed == null ? Optional.empty() : guessed.found(task);
+        if (found.isPresent()) {
+            String path = dir + "/" + attempt + "." + suffix;
+            byte[] json = found.get();
+            return () -> MetadataJson.read(json, type, where(path));
+        }
+        return read(alongside, task, () -> readJson(dir, attempt, suffix, type));
+    }
+
+    /**
+     * The first attempt's {@code done.json}, {@code attempt.json} and {@code data.json}, requested on the reader
+     * threads before the listing says which attempt is chosen. On S3 a GET of a missing key is a plain 404 (no retry)
+     * when the caller may list the bucket, which reading a task needs anyway; an unused guess costs its request and
+     * nothing else: its result, success or failure, is dropped.
+     */
+    private final class FirstAttemptGuess {
+        /** The attempt every task starts with, and the chosen one for every task that succeeded the first time. */
+        static final int ATTEMPT = 0;
+
+        final Speculation done;
+        final Speculation attempt;
+        final Speculation data;
+
+        FirstAttemptGuess(String dir) {
+            // done.json first: every finished task needs it
+            done = new Speculation(dir + "/" + ATTEMPT + ".done.json");
+            attempt = new Speculation(dir + "/" + ATTEMPT + ".attempt.json");
+            data = new Speculation(dir + "/" + ATTEMPT + ".data.json");
+        }
+
+        /** Drops the reads nobody took: the ones still queued never run, the running ones end unobserved. */
+        void discard() {
+            // not interrupted: an S3 request cut off in its middle may cost its pooled connection
+            done.discard();
+            attempt.discard();
+            data.discard();
+        }
+    }
+
+    /** A read of one object made before it is known to be needed; its outcome is never reported as such. */
+    private final class Speculation {
+        private final Future<Optional<byte[]>> pending;
+
+        Speculation(String path) {
+            Future<Optional<byte[]>> submitted;
+            try {
+                submitted = readers().submit(() -> store.read(path));
+            } catch (RejectedExecutionException e) {
+                // a closed datastore: no guess; the reads in turn report what they report without one
+                submitted = null;
+            }
+            pending = submitted;
+        }
+
+        /** The object's bytes when the read found it; empty when it found nothing, failed or never ran. */
+        Optional<byte[]> found(TaskPath task) {
+            if (pending == null) {
+                return Optional.empty();
+            }
+            try {
+                return pending.get();
+            } catch (ExecutionException | CancellationException e) {
+                return Optional.empty(); // read again in turn, which reports its own failure, if any
+            } catch (InterruptedException e) {
+                throw interrupted(pending, task, e);
+            }
+        }
+
+        void discard() {
+            if (pending != null) {
+                pending.cancel(false);
+            }
+        }
     }
 
     /** Metadata requests in flight at once ({@link #readTasks}, {@link #requestExecutor}): I/O-bound, above the cores. */
@@ -258,10 +362,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         try {
             return read.get();
         } catch (InterruptedException e) {
-            read.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new TransientFailureException("interrupted while reading " + flowName + "/" + task + " in "
-                    + store.root(), e);
+            throw interrupted(read, task, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -272,6 +373,13 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             throw new TransientFailureException("reading " + flowName + "/" + task + " in " + store.root()
                     + " failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    private TransientFailureException interrupted(Future<?> read, TaskPath task, InterruptedException e) {
+        read.cancel(true);
+        Thread.currentThread().interrupt();
+        return new TransientFailureException("interrupted while reading " + flowName + "/" + task + " in "
+                + store.root(), e);
     }
 
     @Override
