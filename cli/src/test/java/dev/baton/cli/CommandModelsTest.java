@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.cli.internal.GlobalOptions;
 import dev.baton.cli.internal.run.StepCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +35,36 @@ class CommandModelsTest {
         }
         assertEquals(StepCommand.class, Main.invokedCommand(Main.commandLine(null, Map.of()).getCommandSpec(),
                 new String[] {"step", "start"}));
+    }
+
+    @Test
+    void aSecondParseStartsFromTheInitialValues() {
+        String[] first = {"--flow", "a.B", "-vv", "--quiet", "--code-package-cache", "/c", "step", "end", "--run-id",
+            "1", "--task-id", "t", "--tag", "a:b", "--join-split", "--split-index", "2", "--alpha", "3"};
+        String[] second = {"step", "start", "--run-id", "2", "--task-id", "u"};
+        CommandLine reused = Main.commandLine(null, Map.of());
+        reused.parseArgs(first);
+        reused.parseArgs(second);
+        CommandLine fresh = Main.commandLine(null, Map.of());
+        fresh.parseArgs(second);
+        assertEquals(values(fresh), values(reused));
+    }
+
+    /** Every option's and parameter's value in the root and the step command, and step's unmatched arguments. */
+    private static String values(CommandLine cl) {
+        StringBuilder b = new StringBuilder();
+        for (CommandLine c : List.of(cl, cl.getSubcommands().get("step"))) {
+            c.getCommandSpec().args().forEach(a -> b.append(a.paramLabel()).append('=').append(text(a.getValue()))
+                    .append('\n'));
+            b.append("unmatched=").append(c.getUnmatchedArguments()).append('\n');
+        }
+        GlobalOptions g = ((Main) cl.getCommand()).globalOptions();
+        return b.append(g.flowName()).append(' ').append(g.verbosity()).append(' ').append(g.quiet()).append(' ')
+                .append(g.codePackageCache()).toString();
+    }
+
+    private static String text(Object value) {
+        return value instanceof boolean[] flags ? "boolean[" + flags.length + "]" : String.valueOf(value);
     }
 
     @Test
