@@ -22,12 +22,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +53,7 @@ class S3SpeculativeTaskReadTest {
     private final TaskPath task = new TaskPath("12", "train", "3");
     private final List<String> arrived = Collections.synchronizedList(new ArrayList<>());
     private volatile Function<String, Verdict> hook = line -> Verdict.FORWARD;
-    private volatile java.util.function.BiConsumer<String, Integer> answered = (line, status) -> { };
+    private volatile BiConsumer<String, Integer> answered = (line, status) -> { };
     private String bucket;
     private FaultInjectingProxy relay;
     private FlowDatastore ds;
@@ -112,7 +115,7 @@ class S3SpeculativeTaskReadTest {
     }
 
     /** The JSON the datastore writes for a file, written to another task and read back past the relay. */
-    private String json(java.util.function.Consumer<TaskPath> write, String file) {
+    private String json(Consumer<TaskPath> write, String file) {
         TaskPath scratch = new TaskPath("99", "scratch", "1");
         write.accept(scratch);
         return SharedS3.server().client().getObjectAsBytes(b -> b.bucket(bucket)
@@ -121,6 +124,11 @@ class S3SpeculativeTaskReadTest {
 
     private String get(String file) {
         return "GET /" + bucket + "/baton/" + FLOW + "/12/train/3/" + file + " ";
+    }
+
+    /** Any GET of the first attempt's files. */
+    private String firstAttemptGet() {
+        return "GET /" + bucket + "/baton/" + FLOW + "/12/train/3/0.";
     }
 
     private boolean isListing(String line) {
@@ -132,7 +140,7 @@ class S3SpeculativeTaskReadTest {
 
     /** What a read gave: the state, or the failure's type and message. */
     private record Outcome(Optional<TaskState> state, Class<?> failure, String message) {
-        static Outcome of(java.util.concurrent.Callable<Optional<TaskState>> read) {
+        static Outcome of(Callable<Optional<TaskState>> read) {
             try {
                 return new Outcome(read.call(), null, null);
             } catch (Exception e) {
@@ -204,10 +212,25 @@ class S3SpeculativeTaskReadTest {
     void aRetriedTaskIsReadAtItsChosenAttemptWhateverWasGuessed() {
         writeAttempt(0, DoneRecord.Outcome.FAILED);
         writeAttempt(1, DoneRecord.Outcome.SUCCEEDED);
+        // the listing waits for the three guessed reads to arrive, so that all of them are made (and counted)
+        CountDownLatch guessed = new CountDownLatch(3);
+        hook = line -> {
+            if (line.startsWith(firstAttemptGet())) {
+                guessed.countDown();
+            } else if (isListing(line)) {
+                await(guessed);
+            }
+            return Verdict.FORWARD;
+        };
         Outcome read = guessing();
         assertEquals(Optional.of(new TaskState(task, List.of(0, 1), 1, attempt(1), data(1),
                 done(1, DoneRecord.Outcome.SUCCEEDED))), read.state());
+        // the guess cost three requests more here; a reader thread (whose pool the guesses would queue on) makes none
+        assertEquals(3, arrived.stream().filter(l -> l.startsWith(firstAttemptGet())).count(), arrived::toString);
+        arrived.clear();
         assertEquals(inTurn(), read);
+        assertEquals(4, arrived.size(), arrived::toString);
+        assertTrue(arrived.stream().noneMatch(l -> l.startsWith(firstAttemptGet())), arrived::toString);
     }
 
     @Test
