@@ -202,13 +202,16 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         int chosen = finished.last();
         // the guessed reads count only for the attempt they were made for, and only for the files the listing shows
         boolean guessed = guess != null && chosen == FirstAttemptGuess.ATTEMPT;
-        Supplier<AttemptRecord> attempt = started.contains(chosen) ? read(guessed ? guess.attempt : null, alongside,
-                task, dir, chosen, "attempt.json", AttemptRecord.class) : () -> null;
-        Supplier<TaskData> data = withData.contains(chosen) ? read(guessed ? guess.data : null, alongside, task, dir,
-                chosen, "data.json", TaskData.class) : () -> null;
+        Supplier<AttemptRecord> attempt = started.contains(chosen)
+                ? readFile(guessed ? guess.attempt : null, alongside, task, dir, chosen, "attempt.json",
+                        AttemptRecord.class)
+                : () -> null;
+        Supplier<TaskData> data = withData.contains(chosen)
+                ? readFile(guessed ? guess.data : null, alongside, task, dir, chosen, "data.json", TaskData.class)
+                : () -> null;
         // parsed before the other two, as when read in turn: a damaged done.json is the error reported first
-        DoneRecord done = read(guessed ? guess.done : null, false, task, dir, chosen, "done.json", DoneRecord.class)
-                .get();
+        DoneRecord done = readFile(guessed ? guess.done : null, false, task, dir, chosen, "done.json",
+                DoneRecord.class).get();
         return Optional.of(new TaskState(task, List.copyOf(started), chosen, attempt.get(), data.get(), done));
     }
 
@@ -218,7 +221,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
      * failed is made again, so whatever is reported (a vanished or damaged file, a failing store) is what reading
      * it in turn reports.
      */
-    private <T> Supplier<T> read(Speculation guessed, boolean alongside, TaskPath task, String dir, int attempt,
+    private <T> Supplier<T> readFile(Speculation guessed, boolean alongside, TaskPath task, String dir, int attempt,
             String suffix, Class<T> type) {
         Optional<byte[]> found = guessed == null ? Optional.empty() : guessed.found(task);
         if (found.isPresent()) {
