@@ -30,9 +30,8 @@ class NativeLibrariesTest {
         Path installed = NativeLibraries.installZstd(dir.resolve("lib"));
         assertEquals(System.mapLibraryName("zstd-jni-" + com.github.luben.zstd.util.ZstdVersion.VERSION),
                 installed.getFileName().toString());
-        String arch = System.getProperty("os.arch").equals("x86_64") ? "amd64" : System.getProperty("os.arch");
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(
-                "linux/" + arch + "/" + installed.getFileName())) {
+                NativeLibraries.zstdResource(System.getProperty("os.name"), System.getProperty("os.arch")))) {
             assertArrayEquals(in.readAllBytes(), Files.readAllBytes(installed));
         }
         try (Stream<Path> files = Files.list(installed.getParent())) {

@@ -225,7 +225,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             String suffix, Class<T> type) {
         Optional<byte[]> found = guessed == null ? Optional.empty() : guessed.found(task);
         if (found.isPresent()) {
-            String path = dir + "/" + attempt + "." + suffix;
+            String path = attemptFile(dir, attempt, suffix);
             byte[] json = found.get();
             return () -> MetadataJson.read(json, type, where(path));
         }
@@ -248,9 +248,9 @@ public final class DefaultFlowDatastore implements FlowDatastore {
 
         FirstAttemptGuess(String dir) {
             // done.json first: every finished task needs it
-            done = new Speculation(dir + "/" + ATTEMPT + ".done.json");
-            attempt = new Speculation(dir + "/" + ATTEMPT + ".attempt.json");
-            data = new Speculation(dir + "/" + ATTEMPT + ".data.json");
+            done = new Speculation(attemptFile(dir, ATTEMPT, "done.json"));
+            attempt = new Speculation(attemptFile(dir, ATTEMPT, "attempt.json"));
+            data = new Speculation(attemptFile(dir, ATTEMPT, "data.json"));
         }
 
         /** Drops the reads nobody took: the ones still queued never run, the running ones end unobserved. */
@@ -395,7 +395,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
             return Optional.empty();
         }
         TaskData data = done.isEmpty() ? null
-                : readOptionalJson(dir + "/" + attempt + ".data.json", TaskData.class).orElse(null);
+                : readOptionalJson(attemptFile(dir, attempt, "data.json"), TaskData.class).orElse(null);
         return Optional.of(new TaskState(task, started.isPresent() ? List.of(attempt) : List.of(),
                 done.isPresent() ? attempt : null, started.orElse(null), data, done.orElse(null)));
     }
@@ -476,7 +476,7 @@ public final class DefaultFlowDatastore implements FlowDatastore {
     }
 
     private <T> T readJson(String dir, int attempt, String suffix, Class<T> type) {
-        String path = dir + "/" + attempt + "." + suffix;
+        String path = attemptFile(dir, attempt, suffix);
         byte[] json = store.read(path).orElseThrow(() -> new TransientFailureException(
                 "metadata " + where(path) + " was listed but has vanished; it is being rewritten: read the task again"));
         return MetadataJson.read(json, type, where(path));
@@ -501,7 +501,12 @@ public final class DefaultFlowDatastore implements FlowDatastore {
         if (attempt < 0) {
             throw new IllegalArgumentException("negative attempt " + attempt + " of " + flowName + "/" + task);
         }
-        return taskDir(task) + "/" + attempt + "." + suffix;
+        return attemptFile(taskDir(task), attempt, suffix);
+    }
+
+    /** An attempt's file in a task's directory: {@code <dir>/<attempt>.<suffix>}, e.g. {@code .../0.done.json}. */
+    private static String attemptFile(String dir, int attempt, String suffix) {
+        return dir + "/" + attempt + "." + suffix;
     }
 
     private static void checkName(String what, String value) {
